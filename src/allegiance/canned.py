@@ -1,0 +1,279 @@
+"""Canned queries: ``.rq`` files with grlc's ``#+`` header, and their parameters bound as RDF terms.
+
+A file stays valid SPARQL that runs unchanged in any editor: its header is YAML in ``#+`` comment lines
+(``summary``, ``description``, ``tags``, ``method``, ``pagination``, ``defaults``, ``enumerate``), and its parameters
+are variables named after grlc's convention:
+
+- ``?_name`` a required parameter, ``?__name`` an optional one;
+- a suffix gives the type: ``_iri``, ``_literal``, ``_integer``, ``_decimal``, ``_number``, ``_boolean``,
+  ``_xsd_TYPE`` (``_xsd_date``, ``_xsd_gYear`` ...), or a language tag (``_en``). No suffix: a plain literal.
+
+A value is parsed into an rdflib term (typed and escaped by rdflib) and bound with ``VALUES ?var { term }`` placed
+at the start of the query's WHERE group, so that it reaches every FILTER and sub-pattern (pyoxigraph's
+``substitutions`` only bind projected variables). A value is never formatted into the query text by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from .paths import Layout, default_layout
+
+_PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
+_LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
+
+_SIMPLE_TYPES = {
+    "iri": None,
+    "literal": None,
+    "integer": XSD.integer,
+    "decimal": XSD.decimal,
+    "number": XSD.decimal,
+    "boolean": XSD.boolean,
+}
+
+
+class CannedQueryError(Exception):
+    """A canned query file is malformed (raised when the queries are loaded)."""
+
+
+class ParameterError(ValueError):
+    """A request's parameter is missing, unknown or ill-typed; ``name`` is the parameter's name."""
+
+    def __init__(self, name: str, message: str):
+        self.name = name
+        super().__init__(f"parameter {name!r}: {message}")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str                 # as exposed to users: "accused"
+    variable: str             # in the query, without "?": "_accused_iri"
+    required: bool
+    kind: str                 # "iri", "literal", "typed" or "language"
+    datatype: str | None = None
+    language: str | None = None
+    default: str | None = None
+    enum: tuple[str, ...] = ()
+
+    @property
+    def description(self) -> str:
+        if self.kind == "iri":
+            return "an IRI"
+        if self.kind == "language":
+            return f"a literal in language {self.language!r}"
+        if self.kind == "typed":
+            return f"a literal of datatype {self.datatype}"
+        return "a plain literal"
+
+    def to_term(self, raw: str) -> Node:
+        """Parse a user's value into an RDF term, or raise :class:`ParameterError`."""
+        if self.enum and raw not in self.enum:
+            raise ParameterError(self.name, f"must be one of {', '.join(self.enum)}")
+        if self.kind == "iri":
+            if not _IRI.match(raw):
+                raise ParameterError(self.name, f"{raw!r} is not an absolute IRI")
+            return URIRef(raw)
+        if self.kind == "language":
+            return Literal(raw, lang=self.language)
+        if self.kind == "typed":
+            rdflib_log = logging.getLogger("rdflib.term")
+            level = rdflib_log.level
+            rdflib_log.setLevel(logging.CRITICAL)  # rdflib logs a traceback for every ill-typed literal
+            try:
+                term = Literal(raw, datatype=URIRef(self.datatype))
+            finally:
+                rdflib_log.setLevel(level)
+            if term.ill_typed:
+                raise ParameterError(self.name, f"{raw!r} is not a valid {self.datatype}")
+            return term
+        return Literal(raw)
+
+
+def _parameter(prefix: str, body: str) -> Parameter:
+    required = prefix == "_"
+    variable = prefix + body
+    name, _, suffix = body.partition("_")
+    kind, datatype, language = "literal", None, None
+    if suffix.startswith("xsd_"):
+        kind, datatype = "typed", str(XSD) + suffix[4:]
+    elif suffix in _SIMPLE_TYPES:
+        kind = "iri" if suffix == "iri" else ("typed" if _SIMPLE_TYPES[suffix] else "literal")
+        datatype = str(_SIMPLE_TYPES[suffix]) if _SIMPLE_TYPES[suffix] else None
+    elif suffix and _LANG.match(suffix):
+        kind, language = "language", suffix
+    elif suffix:
+        raise CannedQueryError(f"?{variable}: unknown parameter type {suffix!r}")
+    return Parameter(name=name, variable=variable, required=required, kind=kind, datatype=datatype,
+                     language=language)
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    path: Path
+    text: str
+    summary: str
+    description: str
+    form: str                         # SELECT, ASK, CONSTRUCT or DESCRIBE
+    tags: tuple[str, ...] = ()
+    method: str = "GET"
+    pagination: int | None = None
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def terms(self, values: Mapping[str, str]) -> dict[str, Node]:
+        """The RDF term of every parameter given or defaulted; raises :class:`ParameterError`."""
+        unknown = sorted(set(values) - {p.name for p in self.parameters})
+        if unknown:
+            raise ParameterError(unknown[0], f"unknown parameter; this query takes "
+                                             f"{', '.join(p.name for p in self.parameters) or 'none'}")
+        bound: dict[str, Node] = {}
+        for p in self.parameters:
+            raw = values.get(p.name, p.default)
+            if raw is None:
+                if p.required:
+                    raise ParameterError(p.name, f"missing; expected {p.description}")
+                continue
+            bound[p.variable] = p.to_term(raw)
+        return bound
+
+    def bind(self, values: Mapping[str, str], limit: int | None = None, offset: int | None = None) -> str:
+        """The query text with each parameter bound by a VALUES clause at the start of its WHERE group,
+        and optionally a LIMIT/OFFSET appended (for pagination)."""
+        terms = self.terms(values)
+        text = self.text
+        if terms:
+            match = _WHERE.search(_strip_comments(text))
+            if match is None:  # checked at load time; kept as a guard
+                raise CannedQueryError(f"{self.name}: no WHERE group to bind parameters in")
+            values_clause = "".join(f"\n  VALUES ?{var} {{ {term.n3()} }}" for var, term in terms.items())
+            text = text[:match.end()] + values_clause + text[match.end():]
+        if limit is not None:
+            text = text.rstrip() + f"\nLIMIT {int(limit)}"
+            if offset:
+                text += f"\nOFFSET {int(offset)}"
+        return text
+
+
+def _strip_comments(text: str) -> str:
+    """The text with every comment blanked out (same length), so that offsets still match the original.
+    Comments start with # outside IRIs and strings; a naive scan that respects <...> and "..." is enough for the
+    project's files, which the loader checks."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            j = text.find("\n", i)
+            j = n if j == -1 else j
+            out.append(" " * (j - i))
+            i = j
+        elif c in "\"'":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif c == "<" and re.match(r"<[^\s<>\"{}|^`]*>", text[i:]):
+            m = re.match(r"<[^\s<>\"{}|^`]*>", text[i:])
+            out.append(m.group(0))
+            i += len(m.group(0))
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _header(text: str) -> dict[str, Any]:
+    lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]
+    if not lines:
+        return {}
+    data = yaml.safe_load("\n".join(lines)) or {}
+    if not isinstance(data, dict):
+        raise CannedQueryError("the #+ header is not a YAML mapping")
+    return data
+
+
+def _pairs(items: Any) -> dict[str, Any]:
+    """grlc writes defaults and enumerations as a list of one-key mappings (or a mapping)."""
+    if items is None:
+        return {}
+    if isinstance(items, dict):
+        return dict(items)
+    merged: dict[str, Any] = {}
+    for item in items:
+        if isinstance(item, dict):
+            merged.update(item)
+        else:
+            merged[str(item)] = None
+    return merged
+
+
+def parse_query_file(path: Path) -> CannedQuery:
+    path = Path(path)
+    name = path.stem
+    if not _NAME.match(name):
+        raise CannedQueryError(f"{path.name}: a canned query's file name must be lower-case words and hyphens")
+    text = path.read_text(encoding="utf-8")
+    try:
+        header = _header(text)
+    except yaml.YAMLError as exc:
+        raise CannedQueryError(f"{path.name}: bad #+ header: {exc}") from exc
+    body = _strip_comments(text)
+    form = _FORM.search(body)
+    if form is None:
+        raise CannedQueryError(f"{path.name}: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    seen: dict[str, Parameter] = {}
+    for prefix, rest in _PARAM.findall(body):
+        try:
+            p = _parameter(prefix, rest)
+        except CannedQueryError as exc:
+            raise CannedQueryError(f"{path.name}: {exc}") from exc
+        seen.setdefault(p.name, p)
+    if seen and not _WHERE.search(body):
+        raise CannedQueryError(f"{path.name}: parameters need a WHERE group to be bound in")
+    defaults = _pairs(header.get("defaults"))
+    enums = _pairs(header.get("enumerate"))
+    params = []
+    for p in seen.values():
+        enum = enums.get(p.name)
+        params.append(Parameter(
+            name=p.name, variable=p.variable, required=p.required, kind=p.kind, datatype=p.datatype,
+            language=p.language, default=None if defaults.get(p.name) is None else str(defaults[p.name]),
+            enum=tuple(str(v) for v in enum) if isinstance(enum, list) else ()))
+    for key in [*defaults, *enums]:
+        if key not in seen:
+            raise CannedQueryError(f"{path.name}: header names parameter {key!r}, which the query does not use")
+    tags = header.get("tags") or []
+    pagination = header.get("pagination")
+    return CannedQuery(
+        name=name, path=path, text=text,
+        summary=str(header.get("summary", name)).strip(),
+        description=str(header.get("description", "")).strip(),
+        form=form.group(1).upper(),
+        tags=tuple(str(t) for t in (tags if isinstance(tags, list) else [tags])),
+        method=str(header.get("method", "GET")).upper(),
+        pagination=int(pagination) if pagination else None,
+        parameters=tuple(params),
+    )
+
+
+def load_queries(layout: Layout | None = None) -> dict[str, CannedQuery]:
+    """Every ``queries/*.rq`` of the knowledge base, by name."""
+    layout = layout or default_layout()
+    return {q.name: q for q in map(parse_query_file, layout.query_files())}
