@@ -107,7 +107,7 @@ FIGURES = [
      None, "id:islamic-state", "id:world-bank", "2016-10"),
     ("id:s001-figure-foreign-nationals-world-bank-left-school", "other-measure", "percent", 15, "exact",
      None, "id:islamic-state", "id:world-bank", "2016-10"),
-    ("id:s001-figure-foreign-nationals-world-bank-illiterate", "other-measure", "percent", 2, "up-to",
+    ("id:s001-figure-foreign-nationals-world-bank-illiterate", "other-measure", "percent", 2, "less-than",
      None, "id:islamic-state", "id:world-bank", "2016-10"),
     ("id:s001-figure-citizenship-revocations-australia-2018", "citizenship-revocations", "persons", 6, "exact",
      "id:australia", None, None, "2018-08"),
