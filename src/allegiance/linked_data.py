@@ -1,0 +1,323 @@
+"""Dereferencing the project's IRIs at the server, after the W3C "Best Practice Recipes for Publishing RDF
+Vocabularies" (recipe 3 for the hash-namespace ontology, recipe 5 for the slash-namespace entities):
+
+* the resource IRI (``/id/x``, ``/source/x``, ``/concept/x``, ``/ontology``) answers **303 See Other** with
+  ``Vary: Accept`` to a document chosen by the Accept header: ``/id/x.html`` for browsers, ``/id/x.ttl``,
+  ``.nt``, ``.jsonld`` or ``.rdf`` for RDF clients (406 if none fits);
+* the documents answer 200 in their one format. Unknown IRIs answer 404.
+
+The local path of an IRI is the IRI without the public base ``https://w3id.org/allegiance/``; every route also
+answers under ``/allegiance/...``, so a deployment behind w3id's redirect works, and links stay on the server
+(under the prefix the request came in on).
+
+An entity's RDF: its statements, the blank nodes under them (qualified derivations with excerpts, intervals and
+instants), and the claims that point at it (those statements with the claims' types and labels).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from . import negotiation
+from .executor import SERVER_DEFAULT, Executor
+from .namespaces import ALG, BASE, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV
+from .query_guard import sparql_term
+from .sparql_protocol import text
+
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                        autoescape=select_autoescape(["html"]))
+KINDS = ("id", "source", "concept")
+PREFIX = "/allegiance"
+_DOCS = {f.extension: f for f in (*negotiation.RDF_DOCUMENT_FORMATS, negotiation.HTML)}
+_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
+
+ENTITY_RDF = """PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT {
+  $E ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 .
+  ?c ?cp $E . ?c a ?ctype . ?c rdfs:label ?clabel .
+} WHERE {
+  { $E ?p ?o }
+  UNION { $E ?p ?o . FILTER isBlank(?o) ?o ?p2 ?o2 }
+  UNION { $E ?p ?o . FILTER isBlank(?o) ?o ?p2 ?o2 . FILTER isBlank(?o2) ?o2 ?p3 ?o3 }
+  UNION { ?c ?cp $E . OPTIONAL { ?c a ?ctype } OPTIONAL { ?c rdfs:label ?clabel } }
+}"""
+
+ENTITY_PAGE = """PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX alg: <https://w3id.org/allegiance/ontology#>
+CONSTRUCT {
+  $E ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 .
+  ?c ?cp ?co . ?co ?cp2 ?co2 .
+  ?r ?rp ?ro . ?ro ?rp2 ?ro2 .
+  ?x rdfs:label ?xl .
+} WHERE {
+  { $E ?p ?o }
+  UNION { $E ?p ?o . FILTER isBlank(?o) ?o ?p2 ?o2 }
+  UNION { $E ?p ?o . FILTER isBlank(?o) ?o ?p2 ?o2 . FILTER isBlank(?o2) ?o2 ?p3 ?o3 }
+  UNION { ?c ?cp0 $E . ?c ?cp ?co }
+  UNION { ?c ?cp0 $E . ?c ?cp ?co . FILTER isBlank(?co) ?co ?cp2 ?co2 }
+  UNION { ?c ?cp0 $E . ?r alg:respondsTo ?c . ?r ?rp ?ro }
+  UNION { ?c ?cp0 $E . ?r alg:respondsTo ?c . ?r ?rp ?ro . FILTER isBlank(?ro) ?ro ?rp2 ?ro2 }
+  UNION { { $E ?p ?x } UNION { ?c ?cp0 $E . BIND(?c AS ?x) } UNION { ?c ?cp0 $E . ?c ?cp ?x }
+          UNION { ?c ?cp0 $E . ?r alg:respondsTo ?c . ?r ?rp ?x } UNION { $E ?p ?o . ?o prov:entity ?x }
+          UNION { ?c ?cp0 $E . ?c ?cp ?co . ?co prov:entity ?x }
+          UNION { ?c ?cp0 $E . ?r alg:respondsTo ?c . ?r ?rp ?ro . ?ro prov:entity ?x }
+          ?x rdfs:label ?xl }
+}"""
+
+EXISTS = "ASK { { $E ?p ?o } UNION { ?s ?p $E } }"
+_SKIP_STATEMENTS = {PROV.qualifiedDerivation, PROV.wasDerivedFrom}
+_RESPONSE_TYPES = {ALG.Denial: "denial", ALG.Dispute: "dispute", ALG.Corroboration: "corroboration"}
+
+
+def _with(query: str, iri: URIRef) -> str:
+    """The query with the entity written in place of ``$E`` (escaped as an IRI, so the engine sees a constant)."""
+    return query.replace("$E", sparql_term(iri))
+
+
+def local_path(iri: str, prefix: str = "") -> str | None:
+    """The server path of a project IRI (``https://w3id.org/allegiance/id/x`` -> ``/id/x``), else None."""
+    if iri.startswith(ONTOLOGY_IRI + "#"):
+        return f"{prefix}/ontology.html#{iri.split('#', 1)[1]}"
+    if iri == ONTOLOGY_IRI:
+        return f"{prefix}/ontology"
+    if iri.startswith(BASE):
+        rest = iri[len(BASE):]
+        if rest.split("/", 1)[0] in KINDS:
+            return f"{prefix}/{rest}"
+    return None
+
+
+def qname(iri: str) -> str:
+    for p, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{p}:{iri[len(ns):]}"
+    return iri
+
+
+@dataclass
+class View:
+    """What the templates show of a term."""
+
+    text: str
+    href: str | None = None
+    title: str = ""
+    literal: bool = False
+    lang: str = ""
+    children: list = field(default_factory=list)  # (predicate View, object View) of a blank node
+
+
+class Renderer:
+    def __init__(self, g: Graph, ontology: Graph, prefix: str):
+        self.g, self.ontology, self.prefix = g, ontology, prefix
+
+    def label(self, node) -> str:
+        for graph in (self.g, self.ontology):
+            labels = list(graph.objects(node, RDFS.label)) + list(graph.objects(node, SKOS.prefLabel))
+            english = [lbl for lbl in labels if getattr(lbl, "language", None) in ("en", None)]
+            if english or labels:
+                return str((english or labels)[0])
+        return qname(str(node))
+
+    def view(self, node, depth: int = 0) -> View:
+        if isinstance(node, URIRef):
+            iri = str(node)
+            href = local_path(iri, self.prefix)
+            return View(self.label(node), href or iri, iri)
+        if isinstance(node, Literal):
+            dt = qname(str(node.datatype)) if node.datatype else ""
+            return View(str(node), None, dt, True, node.language or "")
+        children = []
+        if depth < 3:
+            children = [(self.view(p), self.view(o, depth + 1)) for p, o in sorted(self.g.predicate_objects(node))]
+        return View("", children=children)
+
+    def sources(self, node) -> list[dict]:
+        out = []
+        for d in self.g.objects(node, PROV.qualifiedDerivation):
+            entity = self.g.value(d, PROV.entity)
+            out.append({"source": self.view(entity) if entity is not None else None,
+                        "excerpts": sorted(str(x) for x in self.g.objects(d, ALG.excerpt))})
+        if not out:
+            out = [{"source": self.view(s), "excerpts": []} for s in self.g.objects(node, PROV.wasDerivedFrom)]
+        return out
+
+    def statements(self, node) -> list[tuple[View, View]]:
+        rows = []
+        for p, o in self.g.predicate_objects(node):
+            if p in _SKIP_STATEMENTS:
+                continue
+            rows.append((self.view(p), self.view(o)))
+        rows.sort(key=lambda r: (r[0].text != "type", r[0].text, r[1].text))
+        return rows
+
+    def claim(self, c) -> dict:
+        responses = []
+        for r in self.g.subjects(ALG.respondsTo, c):
+            kinds = [k for t, k in _RESPONSE_TYPES.items() if (r, RDF.type, t) in self.g] or ["response"]
+            responses.append({"kind": kinds[0], "node": self.view(r), "statements": self.statements(r),
+                              "sources": self.sources(r)})
+        responses.sort(key=lambda x: (x["kind"], x["node"].text))
+        return {"node": self.view(c), "statements": self.statements(c), "sources": self.sources(c),
+                "responses": responses}
+
+
+class LinkedData:
+    def __init__(self, executor: Executor, ontology: Graph):
+        self.executor = executor
+        self.ontology = ontology
+        self.ontology_html = render_ontology(ontology)
+        self.ontology_docs: dict[str, bytes] = {}
+        for fmt in negotiation.RDF_DOCUMENT_FORMATS:
+            name = {"TURTLE": "turtle", "N_TRIPLES": "nt", "JSON_LD": "json-ld", "RDF_XML": "xml"}[fmt.name]
+            self.ontology_docs[fmt.extension] = ontology.serialize(format=name, encoding="utf-8")
+
+    def routes(self) -> list[Route]:
+        routes = []
+        for prefix in ("", PREFIX):
+            routes.append(Route(prefix + "/ontology", self.ontology_resource, methods=["GET"]))
+            routes.append(Route(prefix + "/ontology.{ext}", self.ontology_document, methods=["GET"]))
+            for kind in KINDS:
+                routes.append(Route(prefix + f"/{kind}/{{name}}", self.entity, methods=["GET"]))
+        return routes
+
+    @staticmethod
+    def _prefix(request: Request) -> str:
+        return PREFIX if request.url.path.startswith(PREFIX + "/") else ""
+
+    @staticmethod
+    def _see_other(request: Request, path: str) -> Response:
+        fmt = negotiation.choose((negotiation.HTML, *negotiation.RDF_DOCUMENT_FORMATS),
+                                 request.headers.get("accept"))
+        if fmt is None:
+            return text(406, "no acceptable format; available: text/html, "
+                        + negotiation.describe(negotiation.RDF_DOCUMENT_FORMATS), {"Vary": "Accept"})
+        return RedirectResponse(f"{path}.{fmt.extension}", 303, headers={"Vary": "Accept"})
+
+    # -- the ontology
+    async def ontology_resource(self, request: Request) -> Response:
+        return self._see_other(request, request.url.path)
+
+    async def ontology_document(self, request: Request) -> Response:
+        ext = request.path_params["ext"]
+        if ext == "html":
+            return HTMLResponse(self.ontology_html)
+        if ext in self.ontology_docs:
+            return Response(self.ontology_docs[ext], media_type=_DOCS[ext].media_type)
+        return text(404, f"no document /ontology.{ext}")
+
+    # -- entities
+    async def entity(self, request: Request) -> Response:
+        raw = request.path_params["name"]
+        kind = request.url.path.removeprefix(PREFIX).split("/")[1]
+        name, dot, ext = raw.partition(".")
+        if not _NAME.match(name) or (dot and ext not in _DOCS):
+            return text(404, f"no such resource: {request.url.path}")
+        iri = URIRef(f"{BASE}{kind}/{name}")
+        exists = await self.executor.run(_with(EXISTS, iri), SERVER_DEFAULT, "application/sparql-results+json")
+        if not exists.ok:
+            return text(exists.status, exists.body.decode("utf-8", "replace"))
+        if not json.loads(exists.body)["boolean"]:
+            return text(404, f"unknown resource {iri}")
+        if not dot:
+            return self._see_other(request, request.url.path)
+        fmt = _DOCS[ext]
+        if fmt is negotiation.HTML:
+            return await self.entity_page(request, iri)
+        result = await self.executor.run(_with(ENTITY_RDF, iri), SERVER_DEFAULT, fmt.media_type)
+        return Response(result.body, result.status, media_type=result.media_type)
+
+    async def entity_page(self, request: Request, iri: URIRef) -> Response:
+        result = await self.executor.run(_with(ENTITY_PAGE, iri), SERVER_DEFAULT, "application/n-triples")
+        if not result.ok:
+            return text(result.status, result.body.decode("utf-8", "replace"))
+        prefix = self._prefix(request)
+        html = await run_in_threadpool(self._render_entity, result.body, iri, prefix)
+        return HTMLResponse(html)
+
+    def _render_entity(self, body: bytes, iri: URIRef, prefix: str) -> str:
+        """The entity page from the N-Triples of its neighbourhood (in a thread: parsing is not free)."""
+        g = Graph().parse(data=body.decode("utf-8"), format="nt")
+        r = Renderer(g, self.ontology, prefix)
+        against, by, other = [], [], defaultdict(list)
+        for c in sorted(set(g.subjects(ALG.accused, iri))):
+            against.append(r.claim(c))
+        for c in sorted(set(g.subjects(ALG.accuser, iri))):
+            by.append(r.claim(c))
+        seen = {ALG.accused, ALG.accuser}
+        for c, p in sorted(set(g.subject_predicates(iri))):
+            if p in seen or isinstance(c, BNode):
+                continue
+            other[r.view(p).text].append(r.claim(c))
+        related = {}
+        for node in set(g.subjects()) | set(g.objects()):
+            if isinstance(node, URIRef) and node != iri and local_path(str(node)) and \
+                    not str(node).startswith(ONTOLOGY_IRI):
+                related[str(node)] = r.view(node)
+        return TEMPLATES.get_template("entity.html").render(
+            iri=str(iri), path=local_path(str(iri), prefix), title=r.label(iri), prefix=prefix, own_statements=r.statements(iri), own_sources=r.sources(iri),
+            against=against, by=by, other=dict(sorted(other.items())),
+            related=sorted(related.values(), key=lambda v: v.text.lower()),
+            rdf_links=[(f.extension, f.media_type) for f in negotiation.RDF_DOCUMENT_FORMATS],
+            types=[r.view(t) for t in g.objects(iri, RDF.type)])
+
+
+# ------------------------------------------------------------------------------------------ ontology docs
+
+def _class_expression(g: Graph, node, r: Renderer) -> list[View]:
+    if isinstance(node, BNode):
+        for key in (OWL.unionOf, OWL.intersectionOf):
+            lst = g.value(node, key)
+            if lst is not None:
+                from rdflib.collection import Collection
+
+                return [r.view(x) for x in Collection(g, lst)]
+        return []
+    return [r.view(node)]
+
+
+def render_ontology(g: Graph) -> str:
+    r = Renderer(g, g, "")
+
+    def term(node) -> dict:
+        iri = str(node)
+        defs = [str(x) for x in (*g.objects(node, SKOS.definition), *g.objects(node, RDFS.comment))]
+        supers = [v for s in g.objects(node, RDFS.subClassOf) for v in _class_expression(g, s, r)]
+        supers += [r.view(s) for s in g.objects(node, RDFS.subPropertyOf)]
+        return {"iri": iri, "anchor": iri.split("#", 1)[-1], "label": r.label(node), "qname": qname(iri),
+                "definitions": defs, "supers": supers,
+                "domain": [v for d in g.objects(node, RDFS.domain) for v in _class_expression(g, d, r)],
+                "range": [v for d in g.objects(node, RDFS.range) for v in _class_expression(g, d, r)],
+                "inverse": [r.view(x) for x in g.objects(node, OWL.inverseOf)]}
+
+    def ours(kind) -> list[dict]:
+        nodes = {n for n in g.subjects(RDF.type, kind) if str(n).startswith(ONTOLOGY_IRI + "#")}
+        return sorted((term(n) for n in nodes), key=lambda t: t["label"].lower())
+
+    schemes = []
+    for scheme in sorted(set(g.subjects(RDF.type, SKOS.ConceptScheme))):
+        concepts = set(g.subjects(SKOS.inScheme, scheme)) | set(g.objects(scheme, SKOS.hasTopConcept))
+        schemes.append({"node": r.view(scheme), "definitions": [str(x) for x in g.objects(scheme, SKOS.definition)],
+                        "concepts": sorted(({"node": r.view(c),
+                                             "definitions": [str(x) for x in g.objects(c, SKOS.definition)]}
+                                            for c in concepts), key=lambda c: c["node"].text.lower())})
+    onto = URIRef(ONTOLOGY_IRI)
+    return TEMPLATES.get_template("ontology.html").render(
+        title=r.label(onto) if (onto, None, None) in g else "allegiance ontology", iri=ONTOLOGY_IRI,
+        description=[str(x) for x in (*g.objects(onto, DCTERMS.description), *g.objects(onto, RDFS.comment))],
+        classes=ours(OWL.Class), object_properties=ours(OWL.ObjectProperty),
+        datatype_properties=ours(OWL.DatatypeProperty), annotation_properties=ours(OWL.AnnotationProperty),
+        schemes=schemes, sparql_term=sparql_term)

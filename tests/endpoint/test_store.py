@@ -1,0 +1,55 @@
+"""``--store PATH``: the store persists on disk, is reused while its inputs are unchanged, rebuilt otherwise."""
+
+from __future__ import annotations
+
+import shutil
+
+import httpx
+import pytest
+
+from allegiance.paths import default_layout
+
+from .conftest import start_server
+
+pytestmark = pytest.mark.slow
+
+
+def test_store_persists_and_is_rebuilt_on_change(tmp_path):
+    home = tmp_path / "kb"
+    layout = default_layout()
+    for part in ("ontology", "instances", "shapes"):
+        if (layout.home / part).is_dir():
+            shutil.copytree(layout.home / part, home / part)
+    store = tmp_path / "store"
+    env = {"ALLEGIANCE_HOME": str(home)}
+    probe = "ASK { <urn:test:added> ?p ?o }"
+
+    def start():
+        return start_server(["--store", str(store)], env=env)
+
+    s = start()
+    try:
+        assert "store built" in s.log()
+    finally:
+        s.stop()
+    assert store.is_dir()
+
+    s = start()
+    try:
+        assert "store reused from disk" in s.log()
+        with httpx.Client(trust_env=False, timeout=30) as c:
+            r = c.get(s.sparql, params={"query": "ASK { <https://w3id.org/allegiance/id/islamic-state> ?p ?o }"})
+            assert r.json()["boolean"] is True
+            assert c.get(s.sparql, params={"query": probe}).json()["boolean"] is False
+    finally:
+        s.stop()
+
+    with (home / "instances" / "entities.ttl").open("a", encoding="utf-8") as f:
+        f.write('\n<urn:test:added> <http://www.w3.org/2000/01/rdf-schema#label> "added" .\n')
+    s = start()
+    try:
+        assert "store built" in s.log()
+        with httpx.Client(trust_env=False, timeout=30) as c:
+            assert c.get(s.sparql, params={"query": probe}).json()["boolean"] is True
+    finally:
+        s.stop()
