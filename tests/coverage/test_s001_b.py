@@ -105,7 +105,7 @@ RESPONSES = [
      ["s001-accusation-saudi-section-maliki-funding"], "washington-institute-for-near-east-policy", None,
      '"2014"^^xsd:gYear'),
     ("s001-dispute-qatar-section-no-proof-government-involved", "Dispute",
-     ["s001-accusation-qatar-section-conduit-for-funds"], "s001-agent-b-article-voice", None, None),
+     ["s001-accusation-qatar-section-conduit-for-funds"], "s001-unnamed-article-authors", None, None),
     ("s001-denial-qatar-section-al-attiyah-rejects-mueller", "Denial",
      ["s001-accusation-qatar-section-mueller-arming-financing"], "khalid-bin-mohammad-al-attiyah", "qatar", None),
     ("s001-denial-israel-section-israel-arms-medical", "Denial",
@@ -196,7 +196,7 @@ STATEMENTS = [
      "methods and their ambitions.", None),
     ("s001-statement-israel-section-netanyahu-arming-popular-forces", "benjamin-netanyahu", None,
      '"2025-06"^^xsd:gYearMonth'),
-    ("s001-statement-medical-section-treatment-for-all-wounded", "s001-agent-b-article-voice", None, None),
+    ("s001-statement-medical-section-treatment-for-all-wounded", "s001-unnamed-article-authors", None, None),
     ("s001-statement-medical-section-counterterrorism-ihl-concerns", "s001-agent-medical-care-concerns",
      "...counterterrorism policies reject the fundamental premises on which the IHL protections for the wounded "
      "and sick are based", None),

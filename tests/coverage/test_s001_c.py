@@ -197,7 +197,7 @@ def test_territorial_control_peak_2015(kb_graph):
 
 # --- Accusations ----------------------------------------------------------------------------------------
 # (claim, accuser, accused, support types, status, text)
-VOICE = "id:s001-agent-c-article-voice"
+VOICE = "id:s001-unnamed-article-authors"
 ACCUSATIONS = [
     ("id:s001-accusation-territory-civilian-employees", "id:s001-agent-counterterrorism-community", "id:civilian-employees-of-islamic-state", ["employment"], "disputed", "treats IS’s affiliates as a single homogeneous group"),
     ("id:s001-accusation-iraq-bath-party-state-building", VOICE, "id:bath-party-iraq", ["employment", "collusion"], "alleged", "they were willing to collaborate with the jihadist group"),
