@@ -7,11 +7,17 @@ PORT ?= 8000
 
 .PHONY: serve test install install-test check
 
+# Python packages from PyPI, the SPARQL editor (YASGUI) from npm into node_modules/.
 install:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e .
+	npm ci --no-audit --no-fund --loglevel=error
 
-install-test:
+# The tests also drive Debian's Chromium headless through Selenium and its chromedriver.
+install-test: install
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
 
 serve: install
 	allegiance serve --host $(HOST) --port $(PORT)

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from . import knowledge, store, void
+from . import knowledge, store, void, webui
 from .config import Settings
 from .executor import Executor
 from .linked_data import PREFIX, TEMPLATES, LinkedData
@@ -64,13 +64,15 @@ def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *,
         finally:
             await executor.close()
 
+    # Caller's routes first (they may override any other), then the query page and pictures, then the protocol,
+    # the dataset description and the linked-data pages.
     all_routes: list[BaseRoute] = [
-        Route("/", home, methods=["GET"], name="home"),
+        *routes,
+        *webui.routes(served),
         Route(PREFIX + "/", home, methods=["GET"]),
         *protocol.routes(),
         *void.routes(stats, settings.public_base),
         *linked.routes(),
-        *routes,
     ]
     middleware = []
     if settings.cors_origins:

@@ -1,0 +1,229 @@
+"""The web UI: a query page with a SPARQL editor, and the pictures of the allegiance network and the timeline.
+
+``routes(...)`` returns Starlette routes to put ahead of the endpoint's own (so that ``/`` is the query page):
+
+- ``/``: the query page. YASGUI (``@zazuko/yasgui``, installed by ``npm ci`` into the checkout's
+  ``node_modules`` and served from there at ``/static/vendor/yasgui/``; never copied into the repository) pointed
+  at the local ``/sparql``; every canned query of ``queries/`` as a ready example; results as a table; links that
+  download the current query's results in every format the endpoint serves. Without ``node_modules`` the page
+  still works, with a plain text area and a table of its own, and says how to install the editor.
+- ``/network`` and ``/timeline``: HTML pages with the pictures (the network with a year filter);
+- ``/plots/network.{svg,png,json}?year=YYYY&affiliations=1`` and ``/plots/timeline.{svg,png,json}``: the pictures,
+  drawn by :mod:`allegiance.plot` (the same code as ``allegiance plot``) in a worker thread, cached per request.
+
+The store is ``app.state.served`` (set by the endpoint's ``create_app``), or the one given to :func:`routes`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from . import plot
+from .canned import CannedQuery, ParameterError, load_queries
+from .paths import Layout, default_layout
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATIC_DIR = PACKAGE_DIR / "static"
+UI_TEMPLATES = Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"),
+                           autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+
+YASGUI_URL = "/static/vendor/yasgui"
+UI_STATIC_URL = "/static/ui"
+MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+# what the download links offer: (label, format= value, file extension), per kind of query
+RESULT_DOWNLOADS = (("JSON", "json", "srj"), ("XML", "xml", "srx"), ("CSV", "csv", "csv"), ("TSV", "tsv", "tsv"))
+GRAPH_DOWNLOADS = (("Turtle", "ttl", "ttl"), ("N-Triples", "nt", "nt"), ("JSON-LD", "jsonld", "jsonld"),
+                   ("RDF/XML", "rdfxml", "rdf"))
+
+
+def yasgui_dir(layout: Layout | None = None) -> Path:
+    """Where ``npm ci`` puts YASGUI's built files."""
+    return (layout or default_layout()).home / "node_modules" / "@zazuko" / "yasgui" / "build"
+
+
+def yasgui_installed(layout: Layout | None = None) -> bool:
+    d = yasgui_dir(layout)
+    return (d / "yasgui.min.js").is_file() and (d / "yasgui.min.css").is_file()
+
+
+def example(q: CannedQuery) -> dict[str, Any]:
+    """A canned query as the page offers it: its text with the defaults of its parameters bound when it has
+    some (so that it runs as it is), else its text unchanged."""
+    text = q.text
+    if any(p.default is not None for p in q.parameters):
+        try:
+            text = q.bind({})
+        except ParameterError:
+            text = q.text
+    return {"name": q.name, "summary": q.summary, "description": q.description, "form": q.form,
+            "parameters": [p.name for p in q.parameters], "text": text}
+
+
+class _Pictures:
+    """The pictures of one store, drawn in a worker thread and kept (the store does not change while served)."""
+
+    def __init__(self, size: int = 48):
+        self._cache: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def _get(self, key: tuple, make) -> bytes:
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = make()
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        return value
+
+    async def get(self, store: Any, which: str, fmt: str, year: int | None = None,
+                  affiliations: bool = False) -> bytes:
+        key = (id(store), which, fmt, year, affiliations)
+
+        def make() -> bytes:
+            if fmt == "json":
+                data = (plot.network_data(store, year, affiliations) if which == "network"
+                        else plot.timeline_data(store))
+                return json.dumps(data.to_json(), ensure_ascii=False, indent=1).encode("utf-8")
+            return plot.picture(store, which, fmt, year, affiliations)
+
+        return await run_in_threadpool(self._get, key, make)
+
+
+def _inline_svg(svg: bytes) -> str:
+    """An SVG document as markup to put inside an HTML page (no XML declaration, no DOCTYPE)."""
+    text = svg.decode("utf-8")
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else text
+
+
+def _year(request: Request) -> int | None:
+    raw = request.query_params.get("year", "").strip()
+    if not raw or raw == "all":
+        return None
+    if not re.fullmatch(r"\d{4}", raw):
+        raise ValueError(f"year must be four digits (YYYY), not {raw!r}")
+    return int(raw)
+
+
+def _flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() in ("1", "true", "yes", "on")
+
+
+def routes(served: Any = None, *, layout: Layout | None = None) -> list[BaseRoute]:
+    """The web UI's routes. ``served``: a ServedStore (or pyoxigraph store) to draw from; by default the app's
+    ``app.state.served``. ``layout``: where to find ``queries/`` and ``node_modules`` (default: the checkout)."""
+    layout = layout or default_layout()
+    pictures = _Pictures()
+
+    def store_of(request: Request) -> Any:
+        store = served if served is not None else getattr(request.app.state, "served", None)
+        if store is None:
+            raise RuntimeError("webui.routes(): no store given and app.state.served is not set")
+        return store
+
+    def root(request: Request) -> str:
+        return request.scope.get("root_path", "").rstrip("/")
+
+    def render(name: str, request: Request, **context: Any) -> HTMLResponse:
+        base = root(request)
+        return HTMLResponse(UI_TEMPLATES.get_template(name).render(
+            root=base, static=base + UI_STATIC_URL, path=request.url.path, **context))
+
+    async def query_page(request: Request) -> Response:
+        queries = [example(q) for q in load_queries(layout).values()]
+        base = root(request)
+        config = {
+            "endpoint": base + "/sparql",
+            "examples": queries,
+            "downloads": {"results": RESULT_DOWNLOADS, "graph": GRAPH_DOWNLOADS},
+            "initial": next((q["name"] for q in queries if q["name"] == "pledges"),
+                            queries[0]["name"] if queries else None),
+        }
+        return render("ui_query.html", request, examples=queries, yasgui=yasgui_installed(layout),
+                      yasgui_url=base + YASGUI_URL, config_json=json.dumps(config, ensure_ascii=False)
+                      .replace("</", "<\\/"), result_downloads=RESULT_DOWNLOADS, graph_downloads=GRAPH_DOWNLOADS)
+
+    async def network_page(request: Request) -> Response:
+        try:
+            year = _year(request)
+        except ValueError as exc:
+            return PlainTextResponse(str(exc), status_code=400)
+        affiliations = _flag(request, "affiliations")
+        store = store_of(request)
+        every = json.loads(await pictures.get(store, "network", "json", None, affiliations))
+        svg = await pictures.get(store, "network", "svg", year, affiliations)
+        params = "?" + "&".join(p for p in (f"year={year}" if year else "",
+                                            "affiliations=1" if affiliations else "") if p)
+        return render("ui_network.html", request, svg=_inline_svg(svg), years=every["years"], year=year,
+                      affiliations=affiliations, params=params.rstrip("?"))
+
+    async def timeline_page(request: Request) -> Response:
+        svg = await pictures.get(store_of(request), "timeline", "svg")
+        return render("ui_timeline.html", request, svg=_inline_svg(svg))
+
+    async def network_plot(request: Request) -> Response:
+        fmt = request.path_params["fmt"]
+        try:
+            year = _year(request)
+        except ValueError as exc:
+            return PlainTextResponse(str(exc), status_code=400)
+        body = await pictures.get(store_of(request), "network", fmt, year, _flag(request, "affiliations"))
+        return _picture_response(body, fmt, f"allegiance-network{'-' + str(year) if year else ''}")
+
+    async def timeline_plot(request: Request) -> Response:
+        fmt = request.path_params["fmt"]
+        body = await pictures.get(store_of(request), "timeline", fmt)
+        return _picture_response(body, fmt, "allegiance-timeline")
+
+    ui_routes: list[BaseRoute] = [
+        Route("/", query_page, methods=["GET"], name="ui-query"),
+        Route("/query", query_page, methods=["GET"], name="ui-query-page"),
+        Route("/network", network_page, methods=["GET"], name="ui-network"),
+        Route("/timeline", timeline_page, methods=["GET"], name="ui-timeline"),
+        Route("/plots/network.{fmt:str}", _only_formats(network_plot), methods=["GET"], name="ui-network-plot"),
+        Route("/plots/timeline.{fmt:str}", _only_formats(timeline_plot), methods=["GET"], name="ui-timeline-plot"),
+        Mount(UI_STATIC_URL, app=StaticFiles(directory=STATIC_DIR), name="ui-static"),
+    ]
+    if yasgui_installed(layout):
+        ui_routes.append(Mount(YASGUI_URL, app=StaticFiles(directory=yasgui_dir(layout)), name="ui-yasgui"))
+    else:
+        async def not_installed(request: Request) -> Response:
+            return PlainTextResponse("the SPARQL editor is not installed: run `npm ci` in the checkout",
+                                     status_code=404)
+
+        ui_routes.append(Route(YASGUI_URL + "/{rest:path}", not_installed, methods=["GET"]))
+    return ui_routes
+
+
+def _only_formats(handler):
+    async def guarded(request: Request) -> Response:
+        if request.path_params["fmt"] not in ("svg", "png", "json"):
+            return PlainTextResponse("pictures are served as .svg, .png or .json", status_code=404)
+        return await handler(request)
+
+    return guarded
+
+
+def _picture_response(body: bytes, fmt: str, stem: str) -> Response:
+    if fmt == "json":
+        return JSONResponse(json.loads(body))
+    return Response(body, media_type=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'inline; filename="{stem}.{fmt}"',
+                             "Cache-Control": "no-cache"})
