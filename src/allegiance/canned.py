@@ -8,9 +8,12 @@ are variables named after grlc's convention:
 - a suffix gives the type: ``_iri``, ``_literal``, ``_integer``, ``_decimal``, ``_number``, ``_boolean``,
   ``_xsd_TYPE`` (``_xsd_date``, ``_xsd_gYear`` ...), or a language tag (``_en``). No suffix: a plain literal.
 
-A value is parsed into an rdflib term (typed and escaped by rdflib) and bound with ``VALUES ?var { term }`` placed
-at the start of the query's WHERE group, so that it reaches every FILTER and sub-pattern (pyoxigraph's
-``substitutions`` only bind projected variables). A value is never formatted into the query text by hand.
+A value is parsed into an rdflib term (typed and checked by rdflib) and bound by the endpoint's one binding
+mechanism, :func:`allegiance.query_guard.insert_values`: ``VALUES (?var ...) { (term ...) }`` placed at the start of
+the query's WHERE group, each term written escaped by :func:`allegiance.query_guard.sparql_term`, so that it reaches
+every FILTER and sub-pattern (pyoxigraph's ``substitutions`` only bind projected variables). The query's variables
+and form are read with the guard's tokenizer (:func:`allegiance.query_guard.tokens`), which skips comments, strings
+and IRIs. A value is never formatted into the query text by hand.
 """
 
 from __future__ import annotations
@@ -28,10 +31,10 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from .paths import Layout, default_layout
+from .query_guard import insert_values, tokens
 
-_PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+_PARAM = re.compile(r"^[?$](__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)$")
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
@@ -154,49 +157,15 @@ class CannedQuery:
         return bound
 
     def bind(self, values: Mapping[str, str], limit: int | None = None, offset: int | None = None) -> str:
-        """The query text with each parameter bound by a VALUES clause at the start of its WHERE group,
-        and optionally a LIMIT/OFFSET appended (for pagination)."""
+        """The query text with each parameter bound by a VALUES clause at the start of its WHERE group
+        (:func:`allegiance.query_guard.insert_values`), and optionally a LIMIT/OFFSET appended (for pagination)."""
         terms = self.terms(values)
-        text = self.text
-        if terms:
-            match = _WHERE.search(_strip_comments(text))
-            if match is None:  # checked at load time; kept as a guard
-                raise CannedQueryError(f"{self.name}: no WHERE group to bind parameters in")
-            values_clause = "".join(f"\n  VALUES ?{var} {{ {term.n3()} }}" for var, term in terms.items())
-            text = text[:match.end()] + values_clause + text[match.end():]
+        text = insert_values(self.text, terms) if terms else self.text
         if limit is not None:
             text = text.rstrip() + f"\nLIMIT {int(limit)}"
             if offset:
                 text += f"\nOFFSET {int(offset)}"
         return text
-
-
-def _strip_comments(text: str) -> str:
-    """The text with every comment blanked out (same length), so that offsets still match the original.
-    Comments start with # outside IRIs and strings; a naive scan that respects <...> and "..." is enough for the
-    project's files, which the loader checks."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            j = n if j == -1 else j
-            out.append(" " * (j - i))
-            i = j
-        elif c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            out.append(text[i:j + 1])
-            i = j + 1
-        elif c == "<" and re.match(r"<[^\s<>\"{}|^`]*>", text[i:]):
-            m = re.match(r"<[^\s<>\"{}|^`]*>", text[i:])
-            out.append(m.group(0))
-            i += len(m.group(0))
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
 
 
 def _header(text: str) -> dict[str, Any]:
@@ -234,18 +203,22 @@ def parse_query_file(path: Path) -> CannedQuery:
         header = _header(text)
     except yaml.YAMLError as exc:
         raise CannedQueryError(f"{path.name}: bad #+ header: {exc}") from exc
-    body = _strip_comments(text)
-    form = _FORM.search(body)
+    toks = tokens(text)
+    words = [tok.text.upper() for tok in toks if tok.kind == "word"]
+    form = next((w for w in words if w in _FORMS), None)
     if form is None:
         raise CannedQueryError(f"{path.name}: no SELECT, ASK, CONSTRUCT or DESCRIBE")
     seen: dict[str, Parameter] = {}
-    for prefix, rest in _PARAM.findall(body):
+    for tok in toks:
+        match = _PARAM.match(tok.text) if tok.kind == "var" else None
+        if match is None:
+            continue
         try:
-            p = _parameter(prefix, rest)
+            p = _parameter(match.group(1), match.group(2))
         except CannedQueryError as exc:
             raise CannedQueryError(f"{path.name}: {exc}") from exc
         seen.setdefault(p.name, p)
-    if seen and not _WHERE.search(body):
+    if seen and "{" not in (tok.text for tok in toks):
         raise CannedQueryError(f"{path.name}: parameters need a WHERE group to be bound in")
     defaults = _pairs(header.get("defaults"))
     enums = _pairs(header.get("enumerate"))
@@ -265,7 +238,7 @@ def parse_query_file(path: Path) -> CannedQuery:
         name=name, path=path, text=text,
         summary=str(header.get("summary", name)).strip(),
         description=str(header.get("description", "")).strip(),
-        form=form.group(1).upper(),
+        form=form,
         tags=tuple(str(t) for t in (tags if isinstance(tags, list) else [tags])),
         method=str(header.get("method", "GET")).upper(),
         pagination=int(pagination) if pagination else None,
