@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from . import knowledge, store, void, webui
+from . import api, knowledge, store, void, webui
 from .config import Settings
 from .executor import Executor
 from .linked_data import PREFIX, TEMPLATES, LinkedData
@@ -69,6 +69,7 @@ def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *,
     all_routes: list[BaseRoute] = [
         *routes,
         *webui.routes(served),
+        *api.routes(),
         Route(PREFIX + "/", home, methods=["GET"]),
         *protocol.routes(),
         *void.routes(stats, settings.public_base),

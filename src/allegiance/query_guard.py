@@ -247,50 +247,20 @@ def insert_values(query: str, bindings: Mapping[str, object]) -> str:
     return query[:pos] + clause + query[pos:]
 
 
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
-_LANG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
-
-
-def _string(value: str) -> str:
-    return '"' + "".join(_ESCAPES.get(c, c) for c in value) + '"'
-
-
-def _iri(value: str) -> str:
-    if _IRI_FORBIDDEN.search(value):
-        raise ValueError(f"not an IRI: {value!r}")
-    return f"<{value}>"
-
-
 def sparql_term(value: object) -> str:
-    """An RDF term in SPARQL syntax, escaped: rdflib or pyoxigraph terms, or plain Python values."""
+    """An RDF term in SPARQL syntax, written by pyoxigraph's own serializer (which validates IRIs and language
+    tags and escapes literals): rdflib or pyoxigraph terms, or plain Python values as literals."""
     import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return sparql_term(Literal(value))
-    if isinstance(value, (URIRef, ox.NamedNode)):
-        return _iri(value.value if isinstance(value, ox.NamedNode) else str(value))
+    from .store import to_ox
+
+    if isinstance(value, (bool, int, float, str)) and not isinstance(value, (URIRef, Literal)):
+        value = Literal(value)  # (URIRef and Literal are str subclasses)
     if isinstance(value, (BNode, ox.BlankNode)):
         raise ValueError("blank nodes cannot be bound in a query")
-    if isinstance(value, Literal):
-        lex = _string(str(value))
-        if value.language:
-            if not _LANG.match(value.language):
-                raise ValueError(f"bad language tag {value.language!r}")
-            return f"{lex}@{value.language}"
-        if value.datatype is not None:
-            return f"{lex}^^{_iri(str(value.datatype))}"
-        return lex
-    if isinstance(value, ox.Literal):
-        lex = _string(value.value)
-        if value.language:
-            return f"{lex}@{value.language}"
-        if value.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            return f"{lex}^^{_iri(value.datatype.value)}"
-        return lex
-    if isinstance(value, str):
-        return _string(value)
+    if isinstance(value, (URIRef, Literal)):
+        value = to_ox(value)  # raises ValueError on an invalid IRI or language tag
+    if isinstance(value, (ox.NamedNode, ox.Literal)):
+        return str(value)
     raise TypeError(f"cannot bind {value!r}")

@@ -53,8 +53,10 @@ def test_examples_bind_defaults():
     examples = {q.name: webui.example(q) for q in load_queries().values()}
     assert examples["pledges"]["text"] == load_queries()["pledges"].text
     for name, q in load_queries().items():
-        if any(p.default is not None for p in q.parameters):
-            assert "VALUES ?" in examples[name]["text"], name
+        for p in q.parameters:
+            if p.default is not None:  # bound as a VALUES row, in the term's SPARQL syntax
+                assert f"VALUES (?{p.variable})" in examples[name]["text"], name
+                assert f"(<{p.default}>)" in examples[name]["text"], name
 
 
 @pytest.mark.parametrize("fmt, media", [("json", "application/sparql-results+json"),
