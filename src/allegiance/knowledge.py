@@ -19,6 +19,8 @@ from .paths import Layout, default_layout
 ONTOLOGY_GRAPH = URIRef(GRAPH["ontology"])
 SHAPES_GRAPH = URIRef(GRAPH["shapes"])
 INFERENCES_GRAPH = URIRef(GRAPH["inferences"])
+# The RDF merge (a set) of ontology, instances and inferences: the served default graph.
+DEFAULT_GRAPH = URIRef(GRAPH["default"])
 
 _FORMATS = {
     ".ttl": ("turtle", pyoxigraph.RdfFormat.TURTLE),

@@ -1,8 +1,9 @@
 """The pyoxigraph store the endpoint serves: one named graph per part of the knowledge base.
 
 Graphs: the ontology, each instances file, the inferences (OWL RL closure), the shapes, and any file given with
-``--load``. A query's default graph is the union of ontology, instances, inferences and loaded Turtle files
-(not the shapes, not the N-Quads files' graphs), passed explicitly to each query (see :class:`ServedStore`).
+``--load``. A query's default graph is the RDF merge of ontology, instances, inferences and loaded Turtle files
+(not the shapes, not the N-Quads files' graphs), kept as the named graph ``knowledge.DEFAULT_GRAPH`` and passed
+explicitly to each query (see :class:`ServedStore`).
 
 With a path, the store is also written to disk with a fingerprint of its inputs (every input file's bytes and the
 package versions) beside it; the next start reuses it when the fingerprint is unchanged and rebuilds it otherwise.
@@ -105,7 +106,14 @@ def _fill(store: ox.Store, layout: Layout, load: Sequence[Path]) -> dict:
             default.append(iri)
         else:
             raise knowledge.UnreadableFile(path, f"--load: unknown RDF file type {suffix!r}")
-    return {"default": default}
+    # The default graph is the RDF merge of its parts, a set: a triple asserted in two files (a label in the
+    # registry and again in a source's file) must come back once. pyoxigraph's default_graph=[...] unions the
+    # graphs as a multiset, so the merge is materialised once, here, into a graph of its own.
+    union = ox.NamedNode(str(knowledge.DEFAULT_GRAPH))
+    merged = [ox.Quad(q.subject, q.predicate, q.object, union)
+              for iri in default for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+    store.extend(merged)
+    return {"default": [union.value], "parts": default}
 
 
 def _named_graphs(store: ox.Store) -> tuple[str, ...]:
