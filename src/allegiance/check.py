@@ -18,19 +18,11 @@ from rdflib import Graph, URIRef
 from .consistency import ConsistencyResult, check_consistency
 from .inference import closure
 from .knowledge import KnowledgeBase, UnreadableFile, load
-from .namespaces import ALG, OWL, PREFIXES, RDF, RDFS
+from .namespaces import ALG, OWL, RDF, RDFS
+from .namespaces import prefixed_name as short
 from .provenance import CitationProblem, check_citations
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
-
-
-def short(iri: object) -> str:
-    """A prefixed name for an IRI in one of the project's namespaces, else the IRI itself."""
-    text = str(iri)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(ns) and len(text) > len(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    return text
 
 
 @dataclass

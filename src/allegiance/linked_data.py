@@ -32,7 +32,8 @@ from starlette.routing import Route
 
 from . import negotiation
 from .executor import SERVER_DEFAULT, Executor
-from .namespaces import ALG, BASE, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV
+from .namespaces import ALG, BASE, DCTERMS, ONTOLOGY_IRI, PROV
+from .namespaces import prefixed_name as qname
 from .query_guard import sparql_term
 from .sparql_protocol import text
 
@@ -99,13 +100,6 @@ def local_path(iri: str, prefix: str = "") -> str | None:
         if rest.split("/", 1)[0] in KINDS:
             return f"{prefix}/{rest}"
     return None
-
-
-def qname(iri: str) -> str:
-    for p, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{p}:{iri[len(ns):]}"
-    return iri
 
 
 @dataclass

@@ -37,6 +37,15 @@ PREFIXES: dict[str, str] = {
 }
 
 
+def prefixed_name(iri: object) -> str:
+    """``alg:Pledge`` for an IRI in one of the namespaces above (the longest that matches), else the IRI."""
+    text = str(iri)
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if text.startswith(ns) and len(text) > len(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    return text
+
+
 def sparql_prologue() -> str:
     """PREFIX declarations for every namespace above, for queries written in Python."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -45,4 +54,5 @@ def sparql_prologue() -> str:
 __all__ = [
     "ALG", "ID", "SRC", "CONCEPT", "GRAPH", "VANN", "SH", "WD", "BASE", "ONTOLOGY_IRI", "PREFIXES",
     "DCTERMS", "FOAF", "OWL", "PROV", "RDF", "RDFS", "SKOS", "TIME", "XSD", "ORG", "sparql_prologue",
+    "prefixed_name",
 ]

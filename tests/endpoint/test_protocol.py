@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from rdflib import Graph, URIRef
 
 from allegiance.config import ConfigurationError, Settings
 
-from .conftest import HARNESS, start_server
+from .conftest import HARNESS
 
 pytestmark = pytest.mark.slow
 
