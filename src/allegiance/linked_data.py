@@ -32,10 +32,10 @@ from starlette.routing import Route
 
 from . import negotiation
 from .executor import SERVER_DEFAULT, Executor
-from .namespaces import ALG, BASE, DCTERMS, ONTOLOGY_IRI, PROV
+from .namespaces import ALG, BASE, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV
 from .namespaces import prefixed_name as qname
 from .query_guard import sparql_term
-from .sparql_protocol import text
+from .sparql_protocol import rdf_response, text
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(["html"]))
@@ -231,8 +231,15 @@ class LinkedData:
         fmt = _DOCS[ext]
         if fmt is negotiation.HTML:
             return await self.entity_page(request, iri)
-        result = await self.executor.run(_with(ENTITY_RDF, iri), SERVER_DEFAULT, fmt.media_type)
-        return Response(result.body, result.status, media_type=result.media_type)
+        result = await self.executor.run(_with(ENTITY_RDF, iri), SERVER_DEFAULT, "application/n-triples")
+        if not result.ok:
+            return Response(result.body, result.status, media_type=result.media_type)
+        # re-serialised by rdflib: Turtle grouped by subject with the project's prefixes, readable by people
+        graph = Graph()
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns, override=True)
+        graph.parse(data=result.body, format="nt")
+        return await run_in_threadpool(rdf_response, graph, fmt.media_type)
 
     async def entity_page(self, request: Request, iri: URIRef) -> Response:
         result = await self.executor.run(_with(ENTITY_PAGE, iri), SERVER_DEFAULT, "application/n-triples")
