@@ -24,6 +24,12 @@ def test_shipped_knowledge_base_passes(capsys):
     assert out.rstrip().endswith("PASS")
     # counts of classes, instances and claims by kind
     assert "alg:Accusation" in out and "alg:Pledge" in out and "alg:Figure" in out
+    # every claim counted once, under its most specific kind: the total is the sum of the lines
+    block = out.split("claims by kind (", 1)[1].split("citations:", 1)[0]
+    total = int(block.split(" in all", 1)[0])
+    lines = dict(line.split() for line in block.splitlines()[1:] if line.strip())
+    assert total == sum(map(int, lines.values()))
+    assert {"alg:Denial", "alg:Dispute", "alg:Corroboration", "alg:Claim"} <= set(lines)
 
 
 def test_unreadable_import_exits_2_with_file_and_line(capsys):
