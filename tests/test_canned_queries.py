@@ -149,3 +149,25 @@ def test_pagination_appends_limit_and_offset(tmp_path):
 def test_malformed_query_files_are_refused(tmp_path, name, text, message):
     with pytest.raises(CannedQueryError, match=message):
         parse_query_file(_write(tmp_path, name, text))
+
+
+def test_bind_page_checks_the_page_and_adds_the_lookahead(tmp_path):
+    q = parse_query_file(_write(tmp_path, "all", "#+ summary: s\n#+ description: d\n#+ pagination: 1\n"
+                                "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\n"))
+    store = _store()
+    assert [r["s"].value for r in store.query(q.bind_page({}, "2"))] == ["http://ex/b"]
+    assert len(list(store.query(q.bind_page({}, 1, lookahead=1)))) == 2
+    for bad in ("0", "x", "", 0):
+        with pytest.raises(ParameterError, match="'page': .* is not a page number"):
+            q.bind_page({}, bad)
+    flat = parse_query_file(_write(tmp_path, "flat", "#+ summary: s\n#+ description: d\nSELECT * WHERE { ?s ?p ?o }\n"))
+    with pytest.raises(ParameterError, match="'page': flat is not paginated"):
+        flat.bind_page({}, 1)
+
+
+def test_prefixed_names_only_for_local_names():
+    from allegiance.namespaces import prefixed_name
+
+    assert prefixed_name("https://w3id.org/allegiance/ontology#Pledge") == "alg:Pledge"
+    assert prefixed_name("https://w3id.org/allegiance/id/turkey") == "id:turkey"
+    assert prefixed_name("https://w3id.org/allegiance/id/a/b") == "https://w3id.org/allegiance/id/a/b"

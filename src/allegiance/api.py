@@ -141,16 +141,11 @@ class CannedApi:
             values[key] = value
         override = values.pop("format", None)
         page_raw = values.pop("page", None)
-        page = 1
-        if page_raw is not None:
-            if query.pagination is None:
-                return problem(400, f"parameter 'page': {name} is not paginated", "page")
-            if not page_raw.isdigit() or int(page_raw) < 1:
-                return problem(400, f"parameter 'page': {page_raw!r} is not a page number (1, 2, ...)", "page")
-            page = int(page_raw)
         try:
-            if query.pagination:
-                text = query.bind(values, limit=query.pagination + 1, offset=(page - 1) * query.pagination)
+            if query.pagination or page_raw is not None:
+                page_arg = page_raw if page_raw is not None else 1
+                text = query.bind_page(values, page_arg, lookahead=1)
+                page = int(page_arg)
             else:
                 text = query.bind(values)
         except ParameterError as exc:

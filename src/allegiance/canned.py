@@ -167,6 +167,19 @@ class CannedQuery:
                 text += f"\nOFFSET {int(offset)}"
         return text
 
+    def bind_page(self, values: Mapping[str, str], page: int | str, lookahead: int = 0) -> str:
+        """The query bound for page ``page`` (from 1) of a paginated query, with ``lookahead`` rows more than
+        a page (1 tells whether a next page exists); raises :class:`ParameterError` naming ``page``."""
+        if not self.pagination:
+            raise ParameterError("page", f"{self.name} is not paginated")
+        if isinstance(page, str):
+            if not page.isdigit():
+                raise ParameterError("page", f"{page!r} is not a page number (1, 2, ...)")
+            page = int(page)
+        if page < 1:
+            raise ParameterError("page", f"{page!r} is not a page number (1, 2, ...)")
+        return self.bind(values, limit=self.pagination + lookahead, offset=(page - 1) * self.pagination)
+
 
 def _header(text: str) -> dict[str, Any]:
     lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]

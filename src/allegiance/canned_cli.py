@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from . import negotiation, serialization
 from .canned import CannedQuery, ParameterError, load_queries
 from .config import WIKIDATA_SPARQL
-from .namespaces import PREFIXES
+from .namespaces import prefixed_name
 from .query_guard import QueryRefused, check
 
 FORMATS = {"json": negotiation.SPARQL_JSON, "xml": negotiation.SPARQL_XML, "csv": negotiation.CSV,
@@ -60,23 +60,14 @@ def parse_params(items: list[str]) -> dict[str, str]:
 
 
 def bound_text(query: CannedQuery, values: dict[str, str], page: int | None) -> str:
-    if page is None:
-        return query.bind(values)
-    if not query.pagination:
-        raise ParameterError("page", f"{query.name} is not paginated")
-    if page < 1:
-        raise ParameterError("page", "pages are numbered from 1")
-    return query.bind(values, limit=query.pagination, offset=(page - 1) * query.pagination)
+    return query.bind(values) if page is None else query.bind_page(values, page)
 
 
 def _short(term) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in PREFIXES.items():
-            if term.value.startswith(str(ns)) and "/" not in term.value[len(str(ns)):]:
-                return f"{prefix}:{term.value[len(str(ns)):]}"
-        return term.value
+        return prefixed_name(term.value)
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
     return " ".join(term.value.split())

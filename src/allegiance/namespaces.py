@@ -38,11 +38,13 @@ PREFIXES: dict[str, str] = {
 
 
 def prefixed_name(iri: object) -> str:
-    """``alg:Pledge`` for an IRI in one of the namespaces above (the longest that matches), else the IRI."""
+    """``alg:Pledge`` for an IRI in one of the namespaces above (the longest that matches, and only when the rest
+    is a local name without ``/``), else the IRI."""
     text = str(iri)
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(ns) and len(text) > len(ns):
-            return f"{prefix}:{text[len(ns):]}"
+        local = text[len(ns):]
+        if text.startswith(ns) and local and "/" not in local:
+            return f"{prefix}:{local}"
     return text
 
 
