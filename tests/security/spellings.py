@@ -38,6 +38,7 @@ REFUSED = "refused"  # 4xx
 ANSWERED = "answered"  # 200
 
 DECOY_PREFIX = "PREFIX x: <http://e.example/> "
+N_GENERATED = 500  # Hypothesis examples for the server test (duplicates are dropped: about 420 remain)
 
 
 @dataclass(frozen=True)
@@ -391,7 +392,7 @@ def hostile_query(draw, t: Targets) -> str:
     return " ".join(prologue) + joiner + form + " { " + joiner.join(b for b in body if b) + " }" + tail
 
 
-def generated_cases(t: Targets, n: int = 240) -> list[Case]:
+def generated_cases(t: Targets, n: int = N_GENERATED) -> list[Case]:
     """``n`` queries from :func:`hostile_query` (fewer if Hypothesis repeats itself), each sent by one method."""
     found: list[str] = []
 
@@ -410,5 +411,5 @@ def generated_cases(t: Targets, n: int = 240) -> list[Case]:
     return cases
 
 
-def corpus(t: Targets, n_generated: int = 240) -> list[Case]:
+def corpus(t: Targets, n_generated: int = N_GENERATED) -> list[Case]:
     return known_cases(t) + generated_cases(t, n_generated)
