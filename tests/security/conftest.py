@@ -224,7 +224,29 @@ class Server:
         except OSError:
             return ""
 
+    def descendants(self) -> dict[int, str]:
+        """PID -> start time of every process below the server (workers, sandbox, relay)."""
+        parents: dict[int, tuple[int, str]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents[int(entry)] = (int(fields[1]), fields[19])
+        found: dict[int, str] = {}
+        frontier = [self.process.pid]
+        for _ in range(10):  # bounded depth
+            frontier = [pid for pid, (ppid, _) in parents.items() if ppid in frontier and pid not in found]
+            if not frontier:
+                break
+            found.update({pid: parents[pid][1] for pid in frontier})
+        return found
+
     def stop(self) -> None:
+        """SIGTERM, then SIGKILL; then SIGKILL any process the server started that outlived it (same PID and
+        start time, so never a process that merely reused the PID)."""
+        below = self.descendants() if self.process.poll() is None else {}
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -232,10 +254,31 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        for _ in range(100):  # bounded in count and time
+            left = {pid: t for pid, t in below.items() if _start_time(pid) == t}
+            if not left or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        for pid, started in below.items():
+            if _start_time(pid) == started:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
         try:
             self.log_path.unlink()
         except OSError:
             pass
+
+
+def _start_time(pid: int) -> str | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return None if fields[0] == "Z" else fields[19]
 
 
 def start_server(args: Sequence[str] = (), ready_timeout: float = 60.0) -> Server:

@@ -15,7 +15,11 @@ loopback) and a raw TCP listener record every connection. It must hold:
 
 It runs with the default allowlist (Wikidata only) and with ``--allow-service none``. A positive control allowlists
 the canary itself and checks that a plain SERVICE call does reach it and that the detector flags that answer, so this
-test is known to be able to fail.
+test is known to be able to fail; on that same server, look-alike IRIs that mean another port (the raw listener) or
+the IPv6 twin must still reach nothing.
+
+Against a server from before the relay (the hand-written guard of commit fa4c74a), both corpus runs fail: the
+review's three bypasses and their families (glued keywords, escapes in local names, error pages) reach the canary.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import re
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -187,27 +192,86 @@ def test_no_spelling_reaches_the_canary(canaries: Canaries, mode: str):
         log = server.log()
     finally:
         server.stop()
+    statuses = Counter(o.status or o.error.split(":")[0] for o in outcomes)
+    print(f"\nmode {mode}: {len(cases)} queries, {len(outcomes)} requests in {elapsed:.1f} s; "
+          f"statuses {dict(statuses)}")
     bad = [o for o in outcomes if problems(o, canaries.secret)]
     assert not bad and not extra and canaries.counts() == (0, 0), report(mode, outcomes, elapsed, canaries, extra,
                                                                          log)
 
 
-def test_positive_control_an_allowlisted_canary_is_reached(canaries: Canaries):
-    """The relay path works and the detector works: the canary, allowlisted, is called and flagged."""
+def neighbours(canaries: Canaries) -> list[Case]:
+    """With the HTTP canary allowlisted: spellings that look like it but mean another port (or its IPv6 twin)."""
+    p, raw = canaries.http.port, canaries.raw.port
+    iris = [f"http://127.0.0.1:{raw}/sparql", f"http://localhost:{raw}/sparql", f"http://127.1:{raw}/sparql",
+            f"http://127.0.0.1:{p}@127.0.0.1:{raw}/sparql", f"http://127.0.0.1:{p}\\u0040127.0.0.1:{raw}/sparql",
+            f"http://127.0.0.1:{raw}\\u0023@127.0.0.1:{p}/sparql", f"http://127.0.0.1:{raw}#@127.0.0.1:{p}/sparql",
+            f"http://127.0.0.1:{raw}?@127.0.0.1:{p}/sparql", f"http://127.0.0.1:{raw}/sparql?127.0.0.1:{p}/sparql"]
+    if canaries.http6 is not None:
+        iris += [f"http://[::1]:{canaries.http6.port}/sparql"]
+    queries = [f"SELECT * WHERE {{ SERVICE <{iri}> {{ ?s ?p ?o }} }}" for iri in iris]
+    queries += [f"PREFIX c: <http://127.0.0.1:{raw}/> SELECT * WHERE {{ SERVICEc:sparql {{ ?s ?p ?o }} }}",
+                f"BASE <http://127.0.0.1:{raw}/> SELECT * WHERE {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+                f"PREFIX x: <http://e/> PREFIX c: <http://127.0.0.1:{raw}/> SELECT * WHERE "
+                f"{{ {{ ?s x:a\\#b ?o }} UNION {{ SERVICE c:sparql {{ ?x ?b ?c }} }} }}"]
+    return [Case(f"n{i:02d}", "neighbour", q) for i, q in enumerate(queries)]
+
+
+@dataclass
+class Control:
+    canaries: Canaries
+    server: Server
+    endpoint: str
+    listener: str  # the allowlisted canary's label in the recorder
+
+
+@pytest.fixture(scope="module")
+def control() -> Iterator[Control]:
+    """A server whose allowlist is the HTTP canary's own endpoint (and nothing else)."""
+    canaries = Canaries()
     endpoint = f"http://127.0.0.1:{canaries.http.port}/sparql"
-    server = start_server(["--allow-service", endpoint, "--timeout", str(QUERY_TIMEOUT)])
     try:
-        case = Case("control", "control", f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}")
-        with httpx.Client(trust_env=False, timeout=CLIENT_TIMEOUT) as client:
-            outcome = send(client, server, case, "get")
-        reached = canaries.wait_for(lambda connections, requests: requests > 0, timeout=10)
-        alive = server.alive()
-        log = server.log()
+        server = start_server(["--allow-service", endpoint, "--timeout", str(QUERY_TIMEOUT)])
+        try:
+            yield Control(canaries, server, endpoint, f"http 127.0.0.1:{canaries.http.port}")
+        finally:
+            server.stop()
     finally:
-        server.stop()
-    assert outcome.status == 200, f"{outcome.status} {outcome.error} {outcome.text[:500]}\n{log[-3000:]}"
-    assert reached, "the allowlisted canary was never called"
-    assert any(h.request.split(" ")[-1].startswith("/sparql") for h in canaries.recorder.requests), canaries.hits()
+        canaries.close()
+
+
+def test_positive_control_an_allowlisted_canary_is_reached(control: Control):
+    """The relay path works and the detector works: the canary, allowlisted, is called and its answer flagged."""
+    canaries = control.canaries
+    case = Case("control", "control", f"SELECT * WHERE {{ SERVICE <{control.endpoint}> {{ ?s ?p ?o }} }}")
+    with httpx.Client(trust_env=False, timeout=CLIENT_TIMEOUT) as client:
+        outcome = send(client, control.server, case, "get")
+
+    def called(connections: int, requests: int) -> bool:
+        return any(h.listener == control.listener and h.request.split(" ")[-1].startswith("/sparql")
+                   for h in list(canaries.recorder.requests))
+
+    reached = canaries.wait_for(lambda connections, requests: called(connections, requests), timeout=10)
+    assert outcome.status == 200, (outcome.status, outcome.error, outcome.text[:500], control.server.log()[-3000:])
+    assert reached, f"the allowlisted canary was never called: {canaries.hits()}"
     assert canaries.secret in outcome.text, outcome.text[:500]
     assert problems(outcome, canaries.secret) == ["the canary's secret is in the response"]
-    assert alive
+    assert control.server.alive()
+
+
+def test_allowlisting_the_canary_opens_no_other_port(control: Control):
+    """With only the canary's endpoint allowlisted, look-alikes that mean another port or its IPv6 twin fail."""
+    canaries = control.canaries
+    with httpx.Client(trust_env=False, timeout=CLIENT_TIMEOUT) as client:
+        outcomes = [send(client, control.server, case, m) for case in neighbours(canaries) for m in case.methods]
+        r = client.get(control.server.sparql, params={"query": "ASK { }"})
+    assert r.status_code == 200, r.text
+    canaries.wait_for(lambda connections, requests: any(h.listener != control.listener
+                                                        for h in list(canaries.recorder.connections)),
+                      timeout=SETTLE)
+    strays = [h for h in canaries.recorder.connections if h.listener != control.listener]
+    assert not strays, f"with only {control.endpoint} allowlisted, other listeners were reached: {strays}"
+    bad = [(o.case.id, o.method, o.status, problems(o, canaries.secret), o.case.query, o.text[:300])
+           for o in outcomes if problems(o, canaries.secret)]
+    assert not bad, "\n".join(map(repr, bad))
+    assert control.server.alive()
