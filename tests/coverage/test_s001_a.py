@@ -76,11 +76,13 @@ ACCUSATIONS = [
     ("turkey-baghdadi-hideout", {"id:s001-unnamed-turkey-hideout-suspicions"}, {"id:turkey"}, {"id:islamic-state"},
      {"concept:non-confrontation"}, None, "concept:denied"),
     ("turkey-iraqi-intelligence-baghdadi-relatives", {"id:s001-unnamed-turkey-iraqi-intelligence-officers"},
-     {"id:turkey"}, {"id:islamic-state"}, {"concept:logistics"}, None, "concept:denied"),
+     {"id:turkey"}, {"id:islamic-state"}, {"concept:unspecified-support"}, None, "concept:denied"),
     ("turkey-dia-2013-assessment", {"id:defense-intelligence-agency"}, {"id:turkey"},
-     {"id:al-nusra-front", "id:islamic-state"}, {"concept:logistics", "concept:arms"}, "2013", "concept:alleged"),
+     {"id:al-nusra-front", "id:islamic-state"}, {"concept:logistics", "concept:unspecified-support"}, "2013",
+     "concept:denied"),
     ("turkey-jcs-2013-assessment", {"id:joint-chiefs-of-staff"}, {"id:turkey"},
-     {"id:al-nusra-front", "id:islamic-state"}, {"concept:logistics", "concept:arms"}, "2013", "concept:alleged"),
+     {"id:al-nusra-front", "id:islamic-state"}, {"concept:logistics", "concept:unspecified-support"}, "2013",
+     "concept:denied"),
 ]
 
 
@@ -109,12 +111,16 @@ LIKENING = ["palestine-israeli-officials-gaza-government", "palestine-netanyahu-
             "palestine-chorev-similarities", "palestine-netanyahu-with-blinken"]
 SYRIA_COLLUSION = ["syria-opposition-assad-intelligence-operatives", "syria-assad-government-oil-purchases",
                    "syria-defectors-regime-gave-up-territory-and-weapons"]
+# One rule for general denials ("Turkey denies the allegations"): they answer every accusation against the same
+# accused in the section, the DIA/JCS assessments included (as the Israel and Pakistan sections do).
 TURKEY_CLAIMS = ["turkey-logistics-and-recruits", "turkey-arms-and-intelligence", "turkey-baghdadi-hideout",
-                 "turkey-iraqi-intelligence-baghdadi-relatives"]
+                 "turkey-iraqi-intelligence-baghdadi-relatives", "turkey-dia-2013-assessment",
+                 "turkey-jcs-2013-assessment"]
 RESPONSES = [
     ("dispute-syria-no-solid-evidence", "alg:Dispute", ["syria-opposition-assad-intelligence-operatives"],
      ["id:s001-unnamed-syria-no-solid-evidence-author"], [], None),
-    ("dispute-syria-tamimi-2014", "alg:Dispute", SYRIA_COLLUSION, ["id:aymenn-jawad-al-tamimi"], [], "2014"),
+    # A 2014 dispute cannot answer the defectors' claims of 2015-16.
+    ("dispute-syria-tamimi-2014", "alg:Dispute", SYRIA_COLLUSION[:2], ["id:aymenn-jawad-al-tamimi"], [], "2014"),
     ("dispute-syria-abrahms-glaser-2017-max-abrahms", "alg:Dispute", SYRIA_COLLUSION, ["id:max-abrahms"], [], "2017-12"),
     ("dispute-syria-abrahms-glaser-2017-john-glaser", "alg:Dispute", SYRIA_COLLUSION, ["id:john-glaser"], [], "2017-12"),
     ("corroboration-syria-wsj-2016-documents", "alg:Corroboration", ["syria-defectors-wheat-and-oil-sales"],
@@ -167,10 +173,10 @@ def test_responses_are_exactly_these_nodes(kb_graph):
     assert found == {ID + "s001-" + r[0] for r in RESPONSES}
 
 
-def test_dia_assessment_not_linked_to_turkeys_denial(kb_graph):
-    # The Hersh/DIA claim comes after Turkey's denial in the text and is not answered by it.
+def test_dia_assessment_answered_by_turkeys_general_denial(kb_graph):
+    # Turkey's general denial ("denies the allegations of assisting IS") answers the Hersh/DIA claim too.
     for node in ("id:s001-accusation-turkey-dia-2013-assessment", "id:s001-accusation-turkey-jcs-2013-assessment"):
-        assert not ask(kb_graph, f"?d alg:respondsTo {node} ."), node
+        assert ask(kb_graph, f"id:s001-denial-turkey-denies-assisting-is alg:respondsTo {node} ."), node
         assert ask(kb_graph, f"{node} alg:reportedBy id:seymour-hersh , id:s001-unnamed-turkey-hersh-intelligence-adviser ."), node
 
 
