@@ -1,472 +1,363 @@
-"""Endpoint benchmark: our SPARQL endpoint side by side with peer servers, on the same data, in one run.
+"""Endpoint speed benchmark (issue 7 §8): our SPARQL endpoint against `oxigraph serve` (in-memory), driven by wrk.
 
-Starts on 127.0.0.1 (free ports, nothing else is ever contacted):
+    python benchmarks/endpoint.py                     # everything: cold + warm, 1 and 8 connections, 10 s each
+    python benchmarks/endpoint.py --seconds 1 --connections 1 --queries select10 --workloads cold  # smallest
 
-  allegiance         ``allegiance serve`` on the shipped knowledge base (in-memory store, query worker processes)
-  oxigraph           the peer ``oxigraph serve-read-only`` (PyPI ``oxigraph``), on an on-disk store loaded with
-                     the same data: our store's default-graph union dumped as N-Quads (all in the default graph)
-  rdflib-endpoint    ``rdflib-endpoint serve`` on the same N-Quads file, if installed (``--rdflib-endpoint CMD``
-                     names the command; skipped when not found)
+1. Starts `allegiance serve` on a free 127.0.0.1 port (its own process group) and dumps the default graph it
+   answers queries on, over HTTP (one CONSTRUCT as N-Triples, paged if the server refuses that), to N-Quads.
+2. Starts `oxigraph serve` in memory on another free port and loads the dump with its Graph Store API.
+3. For each workload, query and connection count, runs wrk (benchmarks/wrk/sparql.lua) against each server in
+   turn for --seconds: "cold" sends a different query text on every request, "warm" repeats one text.
+4. Prints requests/s, p50, p99 and non-2xx per server side by side with the ratio ours/oxigraph, the issue's
+   targets with MET / NOT MET, CPU use of the servers and of wrk, and each server's peak RSS.
+5. --profile: runs our server under py-spy during one cold workload and prints the top functions.
 
-then, one server at a time, sends each query a bounded number of GET requests (``--requests`` per query and
-concurrency, stopped early after ``--seconds``) from a small thread pool, at concurrency 1 and 8, and prints median
-and p95 latency, requests/s, result sizes (to check the servers agree), and each server's peak RSS (VmHWM of the
-server process and its child processes). Every server started is stopped at the end, also on errors and Ctrl-C.
-
-    python benchmarks/endpoint.py
-    python benchmarks/endpoint.py --requests 5 --servers allegiance --concurrency 1
-
-Numbers are printed, never asserted. See benchmarks/README.md.
+Every server started is stopped at the end (SIGTERM, then SIGKILL), also on errors and Ctrl-C. A peer or wrk that
+is not installed is skipped with a line at the top and bottom of the output. See benchmarks/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
+import re
+import resource
+import secrets
+import shlex
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from collections import Counter
 from pathlib import Path
 
-HOST = "127.0.0.1"  # loopback only, by design: never change this to another address
-SERVERS = ("allegiance", "oxigraph", "rdflib-endpoint")
-MAX_REQUESTS = 10_000
-MAX_SECONDS = 120.0
+from endpoint_servers import HOST, JSON, Server, dump_default_graph, load_oxigraph
 
-PROLOGUE = """PREFIX alg: <https://w3id.org/allegiance/ontology#>
-PREFIX id: <https://w3id.org/allegiance/id/>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+HERE = Path(__file__).resolve().parent
+LUA = HERE / "wrk" / "sparql.lua"
+QUERY_DIR = HERE.parent / "queries"
+SERVERS = ("allegiance", "oxigraph")
+WORKLOADS = ("cold", "warm")
+MARK = "__COLD__"  # replaced per request by the Lua script with a unique token
 
-QUERIES: dict[str, str] = {
-    "ask": "ASK { ?accusation a alg:Accusation }",
-    "select-10": "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10",
-    "accusations-syria": """
-SELECT ?accusation ?accused ?accusedLabel ?accuserLabel ?date WHERE {
-  { ?accusation alg:accused id:syria . BIND(id:syria AS ?accused) }
-  UNION
-  { ?accused alg:governmentOf|alg:partOfState id:syria . ?accusation alg:accused ?accused }
-  ?accusation a alg:Accusation ; alg:accuser ?accuser .
-  ?accused rdfs:label ?accusedLabel .
-  ?accuser rdfs:label ?accuserLabel .
-  OPTIONAL { ?accusation dcterms:date ?date }
-} ORDER BY ?accusation ?accuserLabel""",
-    "figures-by-country": """
-SELECT ?country ?countryLabel (COUNT(DISTINCT ?figure) AS ?figures) (MAX(?value) AS ?largest)
-       (COUNT(DISTINCT ?estimator) AS ?estimators) WHERE {
-  ?figure a alg:Figure ; alg:aboutCountry ?country .
-  ?country rdfs:label ?countryLabel .
-  OPTIONAL { ?figure alg:value ?value }
-  OPTIONAL { ?figure alg:estimator ?estimator }
-} GROUP BY ?country ?countryLabel ORDER BY DESC(?figures) ?countryLabel""",
-    "pledge-org-accusation": """
-SELECT ?pledge ?organizationLabel ?placeLabel ?accusation ?accuserLabel WHERE {
-  ?pledge a alg:Pledge ; org:member ?organization .
-  ?organization alg:operatesIn ?place ; rdfs:label ?organizationLabel .
-  ?accusation alg:accused ?place ; alg:accuser ?accuser .
-  ?place rdfs:label ?placeLabel .
-  ?accuser rdfs:label ?accuserLabel .
-} ORDER BY ?organizationLabel ?pledge ?accusation ?accuserLabel""",
+# {cold} is where the cold workload puts its per-request no-op; warm leaves it empty
+SPARQL = {
+    "select10": "SELECT * WHERE {{ ?s ?p ?o {cold}}} LIMIT 10",
+    "aggregate": "SELECT ?type (COUNT(?s) AS ?n) WHERE {{ ?s a ?type {cold}}} GROUP BY ?type ORDER BY DESC(?n)",
+    "filter": "SELECT ?s ?l WHERE {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+              'FILTER(CONTAINS(LCASE(STR(?l)), "state")) {cold}}}',
 }
-QUERY_NOTES = {
-    "ask": "ASK: is there an accusation",
-    "select-10": "10-row SELECT of any triples",
-    "accusations-syria": "accusations against Syria (its government and state bodies too), with labels",
-    "figures-by-country": "GROUP BY aggregate over figures per country",
-    "pledge-org-accusation": "3-hop join: pledge -> organization -> place it operates in -> accusation",
-}
+CANNED = ("pledges", "timeline")  # warm only: ours at GET /api/<name>, Oxigraph the same .rq text at /query
+QUERIES = (*SPARQL, *CANNED)
+NOTES = {"select10": "10-row SELECT", "aggregate": "COUNT per rdf:type over the whole graph",
+         "filter": "label CONTAINS filter over the whole graph",
+         "pledges": "canned query (queries/pledges.rq, page 1)", "timeline": "canned query (queries/timeline.rq)"}
+# issue 7 §8: minimum ratio of requests/s, ours / oxigraph
+TARGETS = {("cold", "select10"): 0.5, ("cold", "aggregate"): 0.8, ("cold", "filter"): 0.8,
+           ("warm", "pledges"): 1.0, ("warm", "timeline"): 1.0}
 
 
-# -- servers ------------------------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    name: str
-    cmd: list[str]
-    port: int
-    path: str  # the query path, e.g. /sparql
-    note: str = ""
-    proc: subprocess.Popen | None = None
-    log: Path | None = None
-    started_s: float = 0.0
-    pids_seen: set[int] = field(default_factory=set)
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}{self.path}"
+def sparql_text(name: str, workload: str, variant: str) -> str:
+    if workload == "warm":
+        return SPARQL[name].format(cold="")
+    if variant == "comment":
+        return SPARQL[name].format(cold="") + f"\n# {MARK}"
+    # a no-op that even a cache keyed by the parsed, normalised query cannot share between requests
+    return SPARQL[name].format(cold=f"FILTER(?s != <urn:allegiance-bench:{MARK}>) ")
 
 
-def _children(pid: int) -> list[int]:
-    out = []
+def canned_text(name: str) -> str:
+    """The .rq file as our API runs page 1 of it: a paginated query gets LIMIT pagination+1 (one look-ahead row)."""
+    text = (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    m = re.search(r"^#\+\s*pagination:\s*(\d+)", text, re.M)
+    return text.rstrip() + f"\nLIMIT {int(m.group(1)) + 1}" if m else text
+
+
+def target_for(server: Server, workload: str, name: str, variant: str) -> str:
+    if name in CANNED:
+        return f"/api/{name}" if server.name == "allegiance" else f"{server.path}?query={quote(canned_text(name))}"
+    return f"{server.path}?query={quote(sparql_text(name, workload, variant))}"
+
+
+def quote(text: str) -> str:
+    return urllib.parse.quote(text, safe="")  # keeps MARK as is: letters and '_' are unreserved
+
+
+def rows(body: bytes) -> str:
     try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            try:
-                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
-                    out.extend(int(x) for x in f.read().split())
-            except OSError:
-                pass
-    except OSError:
-        pass
+        doc = json.loads(body)
+        return str(len(doc["results"]["bindings"])) if "results" in doc else str(doc.get("boolean"))
+    except (ValueError, KeyError, TypeError):
+        return "?"
+
+
+def run_wrk(wrk: str, server: Server, target: str, connections: int, seconds: float) -> dict:
+    """One wrk run; returns its BENCH numbers, plus CPU use of wrk and of the server tree (% of one core)."""
+    threads = min(connections, 2)
+    cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s", "-s", str(LUA),
+           f"http://{HOST}:{server.port}", "--", target, secrets.token_hex(4)]
+    ru0, srv0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), server.cpu_ticks(), time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
+    wall = time.perf_counter() - t0
+    ru1, srv1 = resource.getrusage(resource.RUSAGE_CHILDREN), server.cpu_ticks()
+    out = {k: float(v) for k, v in re.findall(r"^BENCH (\w+) ([-\d.]+)$", proc.stdout, re.M)}
+    if proc.returncode != 0 or "requests" not in out:
+        raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stderr[-500:]} {proc.stdout[-500:]}")
+    secs = out["duration_us"] / 1e6
+    out["ok_rps"] = max(0.0, out["requests"] - out["non2xx"]) / secs if secs else 0.0
+    out["wrk_cpu"] = 100 * (ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime) / wall
+    out["srv_cpu"] = 100 * (srv1 - srv0) / os.sysconf("SC_CLK_TCK") / wall
     return out
 
 
-def process_tree(pid: int) -> list[int]:
-    seen, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.append(p)
-        todo.extend(_children(p))
-    return seen
-
-
-def status_kb(pid: int, field_name: str) -> int | None:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith(field_name + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def memory(server: Server) -> dict:
-    """VmHWM (peak) and VmRSS of the server process and each of its living child processes, in kB."""
-    if server.proc is None:
-        return {}
-    pids = process_tree(server.proc.pid)
-    server.pids_seen.update(pids)
-    per = {p: (status_kb(p, "VmHWM") or 0, status_kb(p, "VmRSS") or 0) for p in pids}
-    return {"main_hwm": per.get(server.proc.pid, (0, 0))[0], "total_hwm": sum(h for h, _ in per.values()),
-            "total_rss": sum(r for _, r in per.values()), "processes": len(per)}
-
-
-def start(server: Server, work: Path) -> None:
-    server.log = work / f"{server.name}.log"
-    with server.log.open("wb") as log:
-        server.proc = subprocess.Popen(server.cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       start_new_session=True)
-    server.started_s = time.monotonic()
-
-
-def wait_ready(server: Server, timeout: float) -> float:
-    """Seconds from start until the server answers an ASK with 200."""
-    deadline = server.started_s + timeout
-    query = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
-    while time.monotonic() < deadline:
-        if server.proc.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with {server.proc.returncode}; see {server.log}:\n"
-                               + server.log.read_text(errors="replace")[-2000:])
-        try:
-            conn = http.client.HTTPConnection(HOST, server.port, timeout=5)
-            conn.request("GET", f"{server.path}?{query}", headers={"Accept": "application/sparql-results+json"})
-            if conn.getresponse().status == 200:
-                conn.close()
-                return time.monotonic() - server.started_s
-            conn.close()
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{server.name} not ready after {timeout:.0f} s; see {server.log}")
-
-
-def stop(server: Server) -> None:
-    """SIGTERM to the server's process group, SIGKILL after 10 s. Only processes this script started."""
-    proc = server.proc
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)  # its own session (start_new_session): the server and its workers
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=10)
-
-
-# -- data ---------------------------------------------------------------------------------------------------------
-
-def dump_default_graph(out: Path) -> int:
-    """Our store's default graph (the union the endpoint queries) as N-Quads, every quad in the default graph."""
-    import pyoxigraph as ox
-
-    from allegiance import store
-
-    served = store.build()
-    union = ox.Store()
-    for g in served.default_graphs:
-        union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                          for q in served.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-    union.dump(output=str(out), format=ox.RdfFormat.N_QUADS)
-    return len(union)
-
-
-# -- load ---------------------------------------------------------------------------------------------------------
-
-@dataclass
-class Result:
-    latencies: list[float]
-    errors: int
-    wall: float
-    size: str
-    first_error: str = ""
-
-
-def _result_size(body: bytes) -> str:
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        return "?"
-    if "boolean" in doc:
-        return str(doc["boolean"]).lower()
-    return f"{len(doc.get('results', {}).get('bindings', []))} rows"
-
-
-def hammer(server: Server, query: str, requests: int, seconds: float, concurrency: int, timeout: float) -> Result:
-    """Up to ``requests`` GETs (fewer if ``seconds`` run out) from ``concurrency`` threads, keep-alive connections."""
-    target = f"{server.path}?{urllib.parse.urlencode({'query': query})}"
-    headers = {"Accept": "application/sparql-results+json"}
-    lock = threading.Lock()
-    latencies: list[float] = []
-    state = {"sent": 0, "errors": 0, "size": "", "first_error": ""}
-    deadline = time.monotonic() + seconds
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection(HOST, server.port, timeout=timeout)
-        try:
-            while True:
-                with lock:
-                    if state["sent"] >= requests or time.monotonic() > deadline:
-                        return
-                    state["sent"] += 1
-                t = time.perf_counter()
-                try:
-                    conn.request("GET", target, headers=headers)
-                    resp = conn.getresponse()
-                    body = resp.read()
-                    ok = resp.status == 200
-                    why = f"HTTP {resp.status}: {body[:100]!r}"
-                except (OSError, http.client.HTTPException) as exc:
-                    ok, body, why = False, b"", f"{type(exc).__name__}: {exc}"
-                    conn.close()
-                    conn = http.client.HTTPConnection(HOST, server.port, timeout=timeout)
-                    if isinstance(exc, TimeoutError):
-                        with lock:  # a query that times out once will again: stop this measurement
-                            state["sent"] = requests
-                elapsed = time.perf_counter() - t
-                with lock:
-                    if ok:
-                        latencies.append(elapsed)
-                        if not state["size"]:
-                            state["size"] = _result_size(body)
-                    else:
-                        state["errors"] += 1
-                        state["first_error"] = state["first_error"] or why
-        finally:
-            conn.close()
-
-    t0 = time.perf_counter()
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    return Result(latencies, state["errors"], time.perf_counter() - t0, state["size"], state["first_error"])
-
-
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
-
-
-def fmt_ms(seconds: float) -> str:
-    ms = seconds * 1000
+def fmt_ms(us: float) -> str:
+    ms = us / 1000
     return f"{ms:.2f}" if ms < 10 else f"{ms:.1f}" if ms < 100 else f"{ms:.0f}"
 
 
-# -- driver -------------------------------------------------------------------------------------------------------
+def profile(servers: dict[str, Server], wrk: str, query: str, connections: int, seconds: float, variant: str,
+            out_file: str | None, work: Path) -> None:
+    """py-spy record on our server and its workers during one cold workload; prints the top functions."""
+    ours = servers.get("allegiance")
+    spy = shutil.which("py-spy")
+    print(f"\n## Profile: py-spy on allegiance (server + workers), cold {query}, c={connections}, {seconds:g} s\n")
+    if ours is None or spy is None:
+        print("SKIPPED profile: " + ("py-spy not installed (pip install py-spy)" if ours else "our server not run"))
+        return
+    raw = Path(out_file) if out_file else work / "profile.txt"
+    cmd = [spy, "record", "--pid", str(ours.proc.pid), "--subprocesses", "--format", "raw", "--nolineno",
+           "--rate", "200", "--duration", str(int(seconds) + 2), "--output", str(raw)]
+    spy_proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(1.0)  # let py-spy attach first
+        r = run_wrk(wrk, ours, target_for(ours, "cold", query, variant), connections, seconds)
+        log = spy_proc.communicate(timeout=seconds + 60)[0]
+    finally:
+        if spy_proc.poll() is None:
+            spy_proc.kill()
+            spy_proc.wait()
+    if not raw.exists():
+        print(f"py-spy wrote no profile: {log[-500:]}")
+        return
+    own, ours_total, where, samples = Counter(), Counter(), Counter(), 0
+    callees: dict[str, set[str]] = {}
+    for line in raw.read_text(errors="replace").splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        parts = stack.split(";")
+        frames = [f for f in parts if not f.startswith(("process ", "thread "))]
+        depth = sum(f.startswith("process ") for f in parts)  # 1: the server process, 2: one of its workers
+        samples += int(n)
+        where["server process (HTTP, event loop)" if depth <= 1 else "query worker processes"] += int(n)
+        for outer, inner in zip(frames, frames[1:]):
+            callees.setdefault(outer, set()).add(inner)
+        if frames:
+            own[frames[-1]] += int(n)
+            for f in set(frames):
+                if "(allegiance/" in f:
+                    ours_total[f] += int(n)
+    print(f"{r['ok_rps']:,.0f} req/s while profiled; {samples:,} non-idle samples at 200 Hz: "
+          + ", ".join(f"{k} {100 * v / max(samples, 1):.0f}%" for k, v in where.most_common())
+          + (f"; raw stacks in {raw}" if out_file else ""))
+    for f in [f for f in ours_total if not own[f] and len(callees.get(f, ())) == 1]:
+        del ours_total[f]  # entry points that only pass the call on (main, run, lifespan...): no information
+    for title, counts in (("self: the function on top of the stack", own),
+                          ("total: our functions with what they call (native pyoxigraph included); "
+                           "pass-through entry points left out", ours_total)):
+        print(f"\n| {title} | samples | % |\n|---|---:|---:|")
+        for frame, n in counts.most_common(15):
+            print(f"| `{frame[:110]}` | {n} | {100 * n / max(samples, 1):.1f} |")
 
-def find_rdflib_endpoint(given: str | None) -> str | None:
-    if given:
-        return given if shutil.which(given) or Path(given).is_file() else None
-    found = shutil.which("rdflib-endpoint")
-    if found:
-        return found
-    beside = Path(sys.executable).with_name("rdflib-endpoint")
-    return str(beside) if beside.is_file() else None
+
+def interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--servers", default=",".join(SERVERS), help="comma-separated subset of " + ", ".join(SERVERS))
-    p.add_argument("--queries", default=",".join(QUERIES), help="comma-separated subset of " + ", ".join(QUERIES))
-    p.add_argument("--requests", type=int, default=200,
-                   help=f"requests per query, server and concurrency (default %(default)s, at most {MAX_REQUESTS})")
-    p.add_argument("--seconds", type=float, default=20.0,
-                   help=f"time limit per query, server and concurrency (default %(default)s, at most {MAX_SECONDS:.0f})")
-    p.add_argument("--concurrency", default="1,8", help="comma-separated client thread counts (default %(default)s)")
-    p.add_argument("--workers", type=int, default=2, help="`allegiance serve --workers` (default %(default)s)")
-    p.add_argument("--request-timeout", type=float, default=30.0, help="seconds per request (default %(default)s)")
+    p.add_argument("--seconds", type=int, default=10, help="each wrk run, whole seconds (default %(default)s)")
+    p.add_argument("--connections", default="1,8", help="wrk connection counts (default %(default)s)")
+    p.add_argument("--workloads", default="cold,warm", help="cold, warm or both (default %(default)s)")
+    p.add_argument("--queries", default=",".join(QUERIES), help="subset of %(default)s")
+    p.add_argument("--servers", default=",".join(SERVERS), help="subset of %(default)s")
+    p.add_argument("--workers", type=int, help="`allegiance serve --workers` (default: the server's default)")
+    p.add_argument("--cold-variant", choices=("filter", "comment"), default="filter",
+                   help="how cold requests differ: a unique no-op FILTER(?s != <urn:...>) (default) or a unique "
+                        "'# ...' comment line")
+    p.add_argument("--data", metavar="FILE", help="an N-Quads/N-Triples file for Oxigraph instead of our dump")
+    p.add_argument("--allegiance-cmd", default=f"{shlex.quote(sys.executable)} -m allegiance",
+                   help="the command that runs our CLI (default %(default)s)")
+    p.add_argument("--profile", action="store_true", help="also profile our server with py-spy (one cold run)")
+    p.add_argument("--profile-query", default="aggregate", choices=tuple(SPARQL), help="default %(default)s")
+    p.add_argument("--profile-out", metavar="FILE", help="keep py-spy's raw (collapsed) stacks here")
     p.add_argument("--start-timeout", type=float, default=180.0, help="seconds a server may take to start")
-    p.add_argument("--rdflib-endpoint", metavar="CMD", help="the rdflib-endpoint command, if not on PATH")
-    p.add_argument("--oxigraph", metavar="CMD", help="the oxigraph command, if not on PATH")
     args = p.parse_args(argv)
 
-    wanted = [s.strip() for s in args.servers.split(",") if s.strip()]
-    queries = [q.strip() for q in args.queries.split(",") if q.strip()]
-    if set(wanted) - set(SERVERS) or not wanted:
-        p.error(f"--servers: choose from {', '.join(SERVERS)}")
-    if set(queries) - set(QUERIES) or not queries:
-        p.error(f"--queries: choose from {', '.join(QUERIES)}")
-    requests = max(1, min(args.requests, MAX_REQUESTS))
-    seconds = max(0.1, min(args.seconds, MAX_SECONDS))
-    concurrency = [max(1, min(int(c), 64)) for c in args.concurrency.split(",") if c.strip()]
+    def pick(value: str, allowed: tuple, flag: str) -> list[str]:
+        chosen = [v.strip() for v in value.split(",") if v.strip()]
+        if not chosen or set(chosen) - set(allowed):
+            p.error(f"{flag}: choose from {', '.join(allowed)}")
+        return chosen
 
-    print(f"# endpoint benchmark: {os.cpu_count()} CPUs, loopback only ({HOST}); up to {requests} requests or "
-          f"{seconds:g} s per query, server and concurrency; the client runs on the same machine", flush=True)
-    work = Path(tempfile.mkdtemp(prefix="allegiance-bench-endpoint-"))
-    servers: list[Server] = []
-    skipped: list[str] = []
+    wanted = pick(args.servers, SERVERS, "--servers")
+    workloads = pick(args.workloads, WORKLOADS, "--workloads")
+    queries = pick(args.queries, QUERIES, "--queries")
     try:
-        t = time.perf_counter()
-        dump = work / "default-graph.nq"
-        n = dump_default_graph(dump)
-        print(f"# dumped our default graph (ontology + instances + inferences): {n:,} quads in "
-              f"{time.perf_counter() - t:.2f} s -> {dump.name}", flush=True)
+        connections = [int(c) for c in args.connections.split(",") if c.strip()]
+    except ValueError:
+        p.error("--connections: comma-separated integers")
+    if not connections or not all(1 <= c <= 256 for c in connections):
+        p.error("--connections: each between 1 and 256")
+    seconds = max(1, min(args.seconds, 600))
 
-        if "allegiance" in wanted:
-            exe = shutil.which("allegiance")
-            cmd = [exe] if exe else [sys.executable, "-m", "allegiance"]
-            port = free_port()
-            servers.append(Server("allegiance", [*cmd, "serve", "--host", HOST, "--port", str(port),
-                                                 "--workers", str(args.workers), "--log-level", "warning",
-                                                 "--allow-service", "none"], port, "/sparql",
-                                  f"allegiance serve, in-memory pyoxigraph, {args.workers} query workers"))
-        if "oxigraph" in wanted:
-            ox_cmd = args.oxigraph or shutil.which("oxigraph")
-            if not ox_cmd:
-                skipped.append("oxigraph: not installed (pip install oxigraph==0.5.13 gives the `oxigraph` "
-                               "server command); skipped")
-            else:
-                location = work / "oxigraph-db"
-                t = time.perf_counter()
-                subprocess.run([ox_cmd, "load", "--location", str(location), "--file", str(dump)], check=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
-                version = subprocess.run([ox_cmd, "--version"], capture_output=True, text=True).stdout.strip()
-                print(f"# {version}: `oxigraph load` took {time.perf_counter() - t:.2f} s", flush=True)
-                port = free_port()
-                servers.append(Server("oxigraph", [ox_cmd, "serve-read-only", "--location", str(location),
-                                                   "--bind", f"{HOST}:{port}"], port, "/query",
-                                      f"{version} serve-read-only, on-disk store"))
-        if "rdflib-endpoint" in wanted:
-            re_cmd = find_rdflib_endpoint(args.rdflib_endpoint)
-            if not re_cmd:
-                skipped.append("rdflib-endpoint: not installed (pip install rdflib-endpoint==0.6.3, or give "
-                               "--rdflib-endpoint CMD); skipped")
-            else:
-                port = free_port()
-                servers.append(Server("rdflib-endpoint", [re_cmd, "serve", "--host", HOST, "--port", str(port),
-                                                          str(dump)], port, "/",
-                                      "rdflib-endpoint serve (rdflib Dataset, default_union)"))
+    skipped: list[str] = []
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        skipped.append("wrk: not installed, nothing measured (Debian/Ubuntu: apt-get update && apt-get install -y "
+                       "wrk; macOS: brew install wrk)")
+    if args.profile and not shutil.which("py-spy"):
+        skipped.append("profile: py-spy not installed (pip install py-spy)")
+    ox_cmd = shutil.which("oxigraph")
+    if "oxigraph" in wanted and ox_cmd is None:
+        skipped.append("oxigraph: not installed, no ratios (pip install 'oxigraph>=0.5,<0.6', the `bench` extra)")
+        wanted.remove("oxigraph")
+    print(f"# endpoint benchmark: {os.cpu_count()} CPUs, loopback only, wrk and the servers share the machine; "
+          f"{seconds:g} s per run; cold requests differ by a unique {args.cold_variant}", flush=True)
+    for line in skipped:
+        print(f"# SKIPPED {line}", flush=True)
+    if wrk is None or not wanted:
         for line in skipped:
-            print(f"# SKIPPED {line}", flush=True)
-        if not servers:
-            print("no server to measure")
-            return 1
+            print(f"SKIPPED {line}")
+        return 0
 
-        ready = {}
-        for s in servers:  # one after the other, so that each start-up time is its own
-            start(s, work)
-            ready[s.name] = wait_ready(s, args.start_timeout)
-            print(f"# {s.name} ready after {ready[s.name]:.2f} s on {s.url}: {s.note}", flush=True)
-        idle = {s.name: memory(s) for s in servers}
+    signal.signal(signal.SIGTERM, interrupted)  # so that `finally` stops the servers on a kill too
+    work = Path(tempfile.mkdtemp(prefix="allegiance-bench-endpoint-"))
+    servers: dict[str, Server] = {}
+    try:
+        data = Path(args.data) if args.data else work / "default-graph.nq"
+        if "allegiance" in wanted or not args.data:
+            base = shlex.split(args.allegiance_cmd)
+            helptext = subprocess.run([*base, "serve", "--help"], capture_output=True, text=True).stdout
+            extra = ["--log-level", "warning"] if "--log-level" in helptext else []  # no access log, like Oxigraph
+            extra += ["--workers", str(args.workers)] if args.workers else []
+            ours = Server("allegiance", [], "/sparql", "allegiance serve" + (f" --workers {args.workers}"
+                                                                             if args.workers else ""))
+            ours.cmd = [*base, "serve", "--host", HOST, "--port", str(ours.port), *extra]
+            servers["allegiance"] = ours
+            ours.start(work, args.start_timeout)
+            print(f"# allegiance ready in {ours.ready_s:.1f} s: {shlex.join(ours.cmd)}", flush=True)
+            if not args.data:
+                t = time.perf_counter()
+                how = dump_default_graph(ours, data)
+                print(f"# dumped our default graph to {data.name} in {time.perf_counter() - t:.1f} s: {how}; "
+                      f"{ours.count_triples():,} distinct triples", flush=True)
+            if "allegiance" not in wanted:
+                ours.stop()
+                del servers["allegiance"]
+        if "oxigraph" in wanted:
+            version = subprocess.run([ox_cmd, "--version"], capture_output=True, text=True).stdout.strip()
+            ox = Server("oxigraph", [], "/query", f"{version} serve, in memory")
+            ox.cmd = [ox_cmd, "serve", "--bind", f"{HOST}:{ox.port}"]
+            servers["oxigraph"] = ox
+            ox.start(work, args.start_timeout)
+            t = time.perf_counter()
+            load_oxigraph(ox, data)
+            print(f"# {version} serve (in memory) ready in {ox.ready_s:.1f} s, loaded in "
+                  f"{time.perf_counter() - t:.1f} s: {ox.count_triples():,} distinct triples", flush=True)
+        for s in servers.values():
+            s.sample_memory()
 
-        results: dict[tuple[str, str, int], Result] = {}
-        peaks: dict[str, dict] = {}
-        for s in servers:
-            for q in queries:
-                query = PROLOGUE + QUERIES[q]
-                hammer(s, query, min(3, requests), seconds, 1, args.request_timeout)  # warm-up, not counted
-                for c in concurrency:
-                    r = hammer(s, query, requests, seconds, c, args.request_timeout)
-                    results[(s.name, q, c)] = r
-                    ok = len(r.latencies)
-                    print(f"#   {s.name:16} {q:22} c={c}: {ok} ok, {r.errors} errors in {r.wall:.2f} s"
-                          + (f" ({r.first_error[:90]})" if r.first_error else ""), flush=True)
-                    mem = memory(s)  # read during the run too: a worker that is replaced takes its peak along
-                    peaks[s.name] = {k: max(v, peaks.get(s.name, {}).get(k, 0)) for k, v in mem.items()}
-            mem = memory(s)
-            peaks[s.name] = {k: max(v, peaks.get(s.name, {}).get(k, 0)) for k, v in mem.items()}
+        plan = [(w, q, c) for w in workloads for q in queries for c in connections if not (w == "cold" and q in CANNED)]
+        if any(q in CANNED for q in queries) and "cold" in workloads:
+            print("# canned queries (pledges, timeline) are measured warm only: their text is not in the request")
+        results: dict[tuple, dict] = {}
+        sizes: dict[tuple, str] = {}
+        for w, q, c in plan:  # servers alternate within each measurement, so drift hits both alike
+            for s in servers.values():
+                target = target_for(s, w, q, args.cold_variant)
+                status, _, body = s.get(target.replace(MARK, "warmup-" + secrets.token_hex(4)), JSON, timeout=60)
+                sizes[(s.name, w, q)] = rows(body) if status == 200 else f"HTTP {status}"
+                r = results[(s.name, w, q, c)] = run_wrk(wrk, s, target, c, seconds)
+                s.sample_memory()
+                print(f"#   {w:4} {q:9} c={c:<3} {s.name:10} {r['ok_rps']:9,.1f} req/s  p50 {fmt_ms(r['p50_us'])} ms"
+                      f"  p99 {fmt_ms(r['p99_us'])} ms  non-2xx {r['non2xx']:.0f}"
+                      + (f" (last {r['bad_status']:.0f})" if r["non2xx"] else "")
+                      + (f"  socket errors {r['socket_errors']:.0f}" if r["socket_errors"] else ""), flush=True)
+        names = list(servers)
+        both = names == list(SERVERS)
 
-        print()
-        print("## Latency and throughput (median / p95 latency in ms, requests/s; "
-              "result size to check the servers agree)")
-        print()
-        names = [s.name for s in servers]
-        head = "| query | c |" + "".join(f" {n} median ms | {n} p95 ms | {n} req/s |" for n in names) + " result |"
-        print(head)
-        print("|---|---:|" + "---:|---:|---:|" * len(names) + "---|")
-        for q in queries:
-            for c in concurrency:
-                line = f"| {q} | {c} |"
-                sizes = []
-                for n in names:
-                    r = results[(n, q, c)]
-                    if r.latencies:
-                        line += (f" {fmt_ms(statistics.median(r.latencies))} | {fmt_ms(pct(r.latencies, 0.95))} |"
-                                 f" {len(r.latencies) / r.wall:,.0f}" + (f" ({r.errors} err)" if r.errors else "")
-                                 + " |")
-                    else:
-                        line += f" - | - | failed ({r.errors} err) |"
-                    sizes.append(r.size or "-")
-                same = len(set(sizes)) == 1
-                line += (f" {sizes[0]} |" if same else " " + " / ".join(f"{n}: {z}" for n, z in zip(names, sizes))
-                         + " DIFFER |")
-                print(line)
-        print()
-        print("## Memory (MB): peak RSS (VmHWM) of the server process, and summed over it and its child processes")
-        print()
-        print("| server | start-up s | processes | idle RSS (all) | peak RSS main | peak RSS main + children |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for s in servers:
-            pk, i = peaks.get(s.name, {}), idle.get(s.name, {})
-            print(f"| {s.name} | {ready[s.name]:.2f} | {pk.get('processes', 0)} | {i.get('total_rss', 0) / 1024:.0f} |"
-                  f" {pk.get('main_hwm', 0) / 1024:.0f} | {pk.get('total_hwm', 0) / 1024:.0f} |")
-        print()
-        print("Queries: " + "; ".join(f"{q}: {QUERY_NOTES[q]}" for q in queries) + ".")
+        print("\n## Requests/s (2xx answers only), p50 and p99 latency in ms, non-2xx answers"
+              + ("; ratio = allegiance / oxigraph requests/s (>1: we are faster)" if both else "") + "\n")
+        print("| workload | query | c |" + "".join(f" {n} req/s | p50 | p99 | non-2xx |" for n in names)
+              + (" ratio |" if both else "") + " rows |")
+        print("|---|---|---:|" + "---:|---:|---:|---:|" * len(names) + ("---:|" if both else "") + "---|")
+        ratios = {}
+        for w, q, c in plan:
+            line = f"| {w} | {q} | {c} |"
+            for n in names:
+                r = results[(n, w, q, c)]
+                line += f" {r['ok_rps']:,.1f} | {fmt_ms(r['p50_us'])} | {fmt_ms(r['p99_us'])} | {r['non2xx']:.0f} |"
+            if both:
+                ox_rps = results[("oxigraph", w, q, c)]["ok_rps"]
+                ratios[(w, q, c)] = results[("allegiance", w, q, c)]["ok_rps"] / ox_rps if ox_rps else float("nan")
+                line += f" {ratios[(w, q, c)]:.2f} |"
+            got = [sizes[(n, w, q)] for n in names]
+            print(line + (f" {got[0]} |" if len(set(got)) == 1 else " " + " / ".join(got) + " DIFFER |"))
+
+        if both:
+            print("\n## Targets (issue 7 §8): ratio of requests/s, allegiance / oxigraph\n")
+            print("| workload | query | c | ratio | target | verdict |\n|---|---|---:|---:|---:|---|")
+            for (w, q, c), ratio in ratios.items():
+                if (w, q) in TARGETS:
+                    verdict = "MET" if ratio >= TARGETS[(w, q)] else "NOT MET"
+                    print(f"| {w} | {q} | {c} | {ratio:.2f} | >= {TARGETS[(w, q)]:g} | {verdict} |")
+
+        print("\n## CPU use during each run, % of one core (the machine has "
+              f"{os.cpu_count()}): the server's process tree, and wrk\n")
+        print("| workload | query | c |" + "".join(f" {n} cpu% | wrk cpu% |" for n in names))
+        print("|---|---|---:|" + "---:|---:|" * len(names))
+        for w, q, c in plan:
+            print(f"| {w} | {q} | {c} |" + "".join(f" {results[(n, w, q, c)]['srv_cpu']:.0f} |"
+                                                 f" {results[(n, w, q, c)]['wrk_cpu']:.0f} |" for n in names))
+        worst = max(max(results[(n, *k)]["wrk_cpu"] for k in plan) for n in names)
+        print(f"\nwrk used at most {worst:.0f}% of one core in any run above (it is single-threaded per -t thread).")
+        if "oxigraph" in servers:  # the fastest answer there is: what wrk can drive on this machine
+            ox, cmax = servers["oxigraph"], max(connections)
+            r = run_wrk(wrk, ox, f"{ox.path}?query=ASK%7B%7D", cmax, seconds)
+            print(f"wrk ceiling check: {r['ok_rps']:,.0f} req/s of `ASK {{}}` from oxigraph at c={cmax} (wrk "
+                  f"{r['wrk_cpu']:.0f}% of a core, oxigraph {r['srv_cpu']:.0f}%); a run well below this rate is not "
+                  "limited by wrk.")
+        print("\n## Peak memory (MB): VmHWM of the server process, and summed over it and its child processes\n")
+        print("| server | start-up s | processes | peak RSS main | peak RSS main + children | what |")
+        print("|---|---:|---:|---:|---:|---|")
+        for s in servers.values():
+            pk = s.sample_memory()
+            print(f"| {s.name} | {s.ready_s:.1f} | {pk.get('processes', 0)} | {pk.get('main', 0) / 1024:.0f} |"
+                  f" {pk.get('tree', 0) / 1024:.0f} | {s.note} |")
+
+        print("\nQueries: " + "; ".join(f"{q}: {NOTES[q]}" for q in queries) + ".")
+        if any(q in CANNED for q in queries):
+            print("Canned queries: ours through the canned-query API (GET /api/<name>, page 1: LIMIT page size + 1), "
+                  "Oxigraph the same queries/<name>.rq text with that LIMIT as GET /query?query=.")
+        if args.profile and "allegiance" in servers:
+            pq = args.profile_query
+            profile(servers, wrk, pq, max(connections), seconds, args.cold_variant, args.profile_out, work)
         for line in skipped:
             print(f"SKIPPED {line}")
     except KeyboardInterrupt:
         print("\ninterrupted: stopping the servers", file=sys.stderr)
         return 130
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     finally:
-        for s in servers:
-            stop(s)
+        for s in servers.values():
+            s.stop()
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
