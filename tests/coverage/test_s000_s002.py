@@ -288,9 +288,9 @@ FIGURES = [
     ("id:s002-figure-six-ttp-commanders", "other-measure", "persons", 6, "exact",
      "alg:aboutOrganization id:pakistani-taliban", "id:reuters", ("2014-10", "gYearMonth")),
     ("id:s002-figure-isis-killed-thousands", "casualties", "persons", ">=2000", "thousands",
-     "alg:aboutOrganization id:islamic-state ; alg:place id:iraq , id:syria", "id:reuters", None),
+     "alg:aboutOrganization id:islamic-state ; alg:place id:iraq , id:syria", "id:reuters", ("2014-11-18", "date")),
     ("id:s002-figure-isis-displaced-millions", "other-measure", "persons", ">=2000000", "millions",
-     "alg:aboutOrganization id:islamic-state ; alg:place id:iraq , id:syria", "id:reuters", None),
+     "alg:aboutOrganization id:islamic-state ; alg:place id:iraq , id:syria", "id:reuters", ("2014-11-18", "date")),
 ]
 
 
