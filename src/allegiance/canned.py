@@ -8,12 +8,11 @@ are variables named after grlc's convention:
 - a suffix gives the type: ``_iri``, ``_literal``, ``_integer``, ``_decimal``, ``_number``, ``_boolean``,
   ``_xsd_TYPE`` (``_xsd_date``, ``_xsd_gYear`` ...), or a language tag (``_en``). No suffix: a plain literal.
 
-A value is parsed into an rdflib term (typed and checked by rdflib) and bound by the endpoint's one binding
-mechanism, :func:`allegiance.query_guard.insert_values`: ``VALUES (?var ...) { (term ...) }`` placed at the start of
-the query's WHERE group, each term written escaped by :func:`allegiance.query_guard.sparql_term`, so that it reaches
-every FILTER and sub-pattern (pyoxigraph's ``substitutions`` only bind projected variables). The query's variables
-and form are read with the guard's tokenizer (:func:`allegiance.query_guard.tokens`), which skips comments, strings
-and IRIs. A value is never formatted into the query text by hand.
+A value is parsed into an RDF term (typed and checked by rdflib) and bound by the engine itself, with pyoxigraph's
+SEP-0007 ``substitutions``: the query text is never changed. SEP-0007 binds variables of the query's projection, so
+a SELECT must project its parameters (``SELECT * `` or naming them; a GROUP BY query groups by them); the loader
+checks this. An optional parameter that is not given stays unbound. The query's form and variables are read once,
+when the file is loaded, with rdflib's SPARQL parser (the files are the project's own, never a client's).
 """
 
 from __future__ import annotations
@@ -26,15 +25,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import Literal, URIRef
+from rdflib import Literal, URIRef, Variable
 from rdflib.namespace import XSD
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import traverse
 from rdflib.term import Node
 
 from .paths import Layout, default_layout
-from .query_guard import insert_values, tokens
+from .sparql.jobs import Job, Page, Term
 
 _PARAM = re.compile(r"^[?$](__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)$")
-_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_FORM_OF = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
+            "DescribeQuery": "DESCRIBE"}
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
@@ -156,29 +158,41 @@ class CannedQuery:
             bound[p.variable] = p.to_term(raw)
         return bound
 
-    def bind(self, values: Mapping[str, str], limit: int | None = None, offset: int | None = None) -> str:
-        """The query text with each parameter bound by a VALUES clause at the start of its WHERE group
-        (:func:`allegiance.query_guard.insert_values`), and optionally a LIMIT/OFFSET appended (for pagination)."""
-        terms = self.terms(values)
-        text = insert_values(self.text, terms) if terms else self.text
-        if limit is not None:
-            text = text.rstrip() + f"\nLIMIT {int(limit)}"
-            if offset:
-                text += f"\nOFFSET {int(offset)}"
-        return text
+    def substitutions(self, values: Mapping[str, str]) -> dict[str, Term]:
+        """Every given or defaulted parameter as a term for SEP-0007 substitution, by variable name."""
+        return {variable: _wire_term(term) for variable, term in self.terms(values).items()}
 
-    def bind_page(self, values: Mapping[str, str], page: int | str, lookahead: int = 0) -> str:
-        """The query bound for page ``page`` (from 1) of a paginated query, with ``lookahead`` rows more than
-        a page (1 tells whether a next page exists); raises :class:`ParameterError` naming ``page``."""
+    def job(self, values: Mapping[str, str], *, page: int | str | None = None, accept: str | None = None,
+            format: str | None = None) -> Job:
+        """The job that runs this query with ``values`` bound; a paginated query runs page ``page`` (from 1).
+
+        Raises :class:`ParameterError` naming the parameter (``page`` included)."""
+        subs = self.substitutions(values)
+        if page is None and not self.pagination:
+            return Job(self.text, accept=accept, format=format, substitutions=subs)
         if not self.pagination:
             raise ParameterError("page", f"{self.name} is not paginated")
-        if isinstance(page, str):
-            if not page.isdigit():
-                raise ParameterError("page", f"{page!r} is not a page number (1, 2, ...)")
-            page = int(page)
-        if page < 1:
-            raise ParameterError("page", f"{page!r} is not a page number (1, 2, ...)")
-        return self.bind(values, limit=self.pagination + lookahead, offset=(page - 1) * self.pagination)
+        number = _page_number(page if page is not None else 1)
+        return Job(self.text, accept=accept, format=format, substitutions=subs,
+                   page=Page(self.pagination, (number - 1) * self.pagination))
+
+
+MAX_PAGE = 10_000_000
+
+
+def _page_number(page: int | str) -> int:
+    text = str(page)
+    if not (text.isascii() and text.isdigit()) or len(text) > 8 or int(text) < 1 or int(text) > MAX_PAGE:
+        raise ParameterError("page", f"{text[:40]!r} is not a page number (1 to {MAX_PAGE})")
+    return int(text)
+
+
+def _wire_term(term: Node) -> Term:
+    if isinstance(term, URIRef):
+        return ("iri", str(term), None, None)
+    assert isinstance(term, Literal)
+    return ("literal", str(term), None if term.language else (str(term.datatype) if term.datatype else None),
+            term.language)
 
 
 def _header(text: str) -> dict[str, Any]:
@@ -216,14 +230,26 @@ def parse_query_file(path: Path) -> CannedQuery:
         header = _header(text)
     except yaml.YAMLError as exc:
         raise CannedQueryError(f"{path.name}: bad #+ header: {exc}") from exc
-    toks = tokens(text)
-    words = [tok.text.upper() for tok in toks if tok.kind == "word"]
-    form = next((w for w in words if w in _FORMS), None)
+    try:
+        prepared = prepareQuery(text)
+    except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing's and its own errors
+        raise CannedQueryError(f"{path.name}: not a SPARQL query: {exc}") from exc
+    form = _FORM_OF.get(prepared.algebra.name)
     if form is None:
         raise CannedQueryError(f"{path.name}: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    variables: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, Variable):
+            variables.add(str(node))
+
+    traverse(prepared.algebra, visitPost=collect)
     seen: dict[str, Parameter] = {}
-    for tok in toks:
-        match = _PARAM.match(tok.text) if tok.kind == "var" else None
+    def first_use(var: str) -> int:
+        return min((i for i in (text.find("?" + var), text.find("$" + var)) if i >= 0), default=len(text))
+
+    for var in sorted(variables, key=first_use):  # in the order the text uses them
+        match = _PARAM.match("?" + var)
         if match is None:
             continue
         try:
@@ -231,8 +257,12 @@ def parse_query_file(path: Path) -> CannedQuery:
         except CannedQueryError as exc:
             raise CannedQueryError(f"{path.name}: {exc}") from exc
         seen.setdefault(p.name, p)
-    if seen and "{" not in (tok.text for tok in toks):
-        raise CannedQueryError(f"{path.name}: parameters need a WHERE group to be bound in")
+    if form == "SELECT":
+        projected = {str(v) for v in prepared.algebra.get("PV", [])}
+        missing = sorted(p.variable for p in seen.values() if p.variable not in projected)
+        if missing:
+            raise CannedQueryError(f"{path.name}: a SELECT must project its parameters to have them bound "
+                                   f"(SEP-0007): add ?{', ?'.join(missing)} to the projection")
     defaults = _pairs(header.get("defaults"))
     enums = _pairs(header.get("enumerate"))
     params = []

@@ -1,10 +1,9 @@
-"""``allegiance query NAME [--param KEY=VALUE ...] [--format json|xml|csv|tsv|table] [--page N]``.
+"""``allegiance query``: run a canned query from ``queries/`` through the server's own executor.
 
-Runs a canned query from ``queries/`` on an in-process store (:func:`allegiance.store.build`), with the API's
-binding (:meth:`allegiance.canned.CannedQuery.bind`), the endpoint's SERVICE guard and the endpoint's serializers
-(:mod:`allegiance.serialization`); ``table`` is a fixed-width text table for reading. A paginated query returns
-every row unless ``--page`` asks for one page. Exit codes: 0 done, 1 the query failed, 2 a bad command line
-(unknown query, bad or missing parameter).
+The query runs exactly as ``/api/<name>`` runs it: parameters bound by the engine (SEP-0007), in a sandboxed worker
+with the server's time limit and byte cap (``allegiance serve``'s defaults; ``--timeout``), over a store built from
+the knowledge base (or ``--store PATH``). ``json``, ``xml``, ``csv`` and ``tsv`` are the engine's own serializations;
+``table`` is a fixed-width text table for reading.
 """
 
 from __future__ import annotations
@@ -13,16 +12,16 @@ import argparse
 import logging
 import sys
 
+from pathlib import Path
+
 import pyoxigraph as ox
 
-from . import negotiation, serialization
 from .canned import CannedQuery, ParameterError, load_queries
-from .config import WIKIDATA_SPARQL
+from .config import Settings
 from .namespaces import prefixed_name
-from .query_guard import QueryRefused, check
+from .sparql import errors
 
-FORMATS = {"json": negotiation.SPARQL_JSON, "xml": negotiation.SPARQL_XML, "csv": negotiation.CSV,
-           "tsv": negotiation.TSV}
+FORMATS = ("json", "xml", "csv", "tsv")
 MAX_CELL = 70
 
 
@@ -34,6 +33,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="output format (default %(default)s)")
     parser.add_argument("--page", type=int, metavar="N", help="only page N (from 1) of a paginated query")
     parser.add_argument("--list", action="store_true", help="list the canned queries and their parameters")
+    parser.add_argument("--store", type=Path, metavar="PATH", help="use (or build) the on-disk store here")
+    parser.add_argument("--timeout", type=float, default=Settings.timeout, help="seconds (default %(default)s)")
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -57,10 +58,6 @@ def parse_params(items: list[str]) -> dict[str, str]:
             raise ParameterError(key, "given more than once")
         values[key] = value
     return values
-
-
-def bound_text(query: CannedQuery, values: dict[str, str], page: int | None) -> str:
-    return query.bind(values) if page is None else query.bind_page(values, page)
 
 
 def _short(term) -> str:
@@ -96,28 +93,41 @@ def run(args: argparse.Namespace) -> int:
     if query is None:
         return _fail(f"no canned query named {args.name!r}; known: {', '.join(sorted(queries))}")
     try:
-        text = bound_text(query, parse_params(args.param), args.page)
+        job = query.job(parse_params(args.param), page=args.page,
+                        format="json" if args.format == "table" else args.format)
     except ParameterError as exc:
         return _fail(str(exc))
-    try:
-        check(text, (WIKIDATA_SPARQL,))
-    except QueryRefused as exc:
-        return _fail(exc.message, 1)
     if query.form != "SELECT":
         return _fail(f"{query.name} is a {query.form} query; only SELECT queries are run here", 1)
+    import asyncio
+
     from . import store
+    from .web.app import make_executor
 
     logging.getLogger("allegiance").setLevel(logging.WARNING)
-    served = store.build()
+    settings = Settings(timeout=args.timeout, store_path=args.store)
+    served = store.build(settings.store_path)
+
+    async def ask() -> bytes:
+        executor = make_executor(settings, served)
+        await executor.start()
+        try:
+            return (await executor.run(job)).body
+        finally:
+            await executor.close()
+
     try:
-        answer = served.store.query(text, default_graph=[ox.NamedNode(g) for g in served.default_graphs])
-        names = [v.value for v in answer.variables]
-        rows = list(answer)
-    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
-        return _fail(f"the query failed: {exc}", 1)
+        body = asyncio.run(ask())
+    except errors.QueryFailure as exc:
+        return _fail(f"the query failed: {exc.message}", 1)
+    finally:
+        served.close()
     if args.format == "table":
-        sys.stdout.write(table(names, rows))
+        answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        assert isinstance(answer, ox.QuerySolutions)
+        names = [v.value for v in answer.variables]
+        sys.stdout.write(table(names, list(answer)))
     else:
-        sys.stdout.buffer.write(serialization.solutions(names, rows, FORMATS[args.format]))
+        sys.stdout.buffer.write(body)
     sys.stdout.flush()
     return 0

@@ -1,4 +1,7 @@
-"""The endpoint's settings: one frozen dataclass, checked when it is made."""
+"""The server's settings: one frozen dataclass, checked when it is made, passed to every part of the server.
+
+The command line (``allegiance serve``) is generated from the fields' metadata, so a default is written once.
+"""
 
 from __future__ import annotations
 
@@ -14,31 +17,68 @@ class ConfigurationError(ValueError):
     """A combination of settings that the server refuses to run with."""
 
 
+def _opt(help: str, **kw: object) -> dict[str, object]:
+    return {"help": help, **kw}
+
+
 @dataclass(frozen=True)
 class Settings:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    store_path: Path | None = None  # None: in memory, rebuilt at every start
-    load: tuple[Path, ...] = ()  # extra N-Quads / TriG / Turtle / N-Triples files
-    timeout: float = 10.0  # seconds per query, serialization included
-    max_results: int = 10_000  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE)
-    max_body: int = 1_000_000  # bytes of a request body
-    workers: int = 2  # query worker processes
-    service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL,)
-    cors_origins: tuple[str, ...] = ()
-    cors_credentials: bool = False
-    public_base: str = BASE
-    log_level: str = "info"
-    extra: dict[str, str] = field(default_factory=dict)
+    host: str = field(default="127.0.0.1", metadata=_opt("address to bind"))
+    port: int = field(default=8000, metadata=_opt("port"))
+    store_path: Path | None = field(default=None, metadata=_opt(
+        "keep the store on disk here; reused at the next start while its inputs are unchanged "
+        "(default: a temporary folder, removed at exit)", flag="--store", metavar="PATH"))
+    load: tuple[Path, ...] = field(default=(), metadata=_opt(
+        "also load this RDF file (N-Quads/TriG as given; Turtle/N-Triples/RDF-XML into a graph of its own, part of "
+        "the default graph); repeatable", metavar="FILE"))
+    timeout: float = field(default=10.0, metadata=_opt("seconds per query, queueing and serialization included"))
+    max_answer_bytes: int = field(default=64 * 1024 * 1024, metadata=_opt(
+        "bytes of one answer; a larger one gets 422, never a cut-off 200"))
+    max_body: int = field(default=1_000_000, metadata=_opt("bytes of a request body"))
+    workers: int = field(default=4, metadata=_opt(
+        "query worker processes; one client holds at most workers-1 of them at a time"))
+    worker_memory_mb: int = field(default=2048, metadata=_opt("memory (data segment, MB) of one query worker"))
+    service_allowlist: tuple[str, ...] = field(default=(WIKIDATA_SPARQL,), metadata=_opt(
+        "an http(s) SERVICE endpoint queries may call; repeatable; 'none' forbids all", flag="--allow-service",
+        metavar="IRI"))
+    sandbox: bool = field(default=True, metadata=_opt(
+        "run queries in a network namespace whose only way out is the allowlist relay; --no-sandbox turns this "
+        "off (then SERVICE can reach any address the server can: only for a trusted network)"))
+    cache_bytes: int = field(default=32 * 1024 * 1024, metadata=_opt("bytes of complete answers kept in memory"))
+    cache_ttl: float = field(default=60.0, metadata=_opt(
+        "seconds a cached answer is served (answers also expire with every write)"))
+    cors_origins: tuple[str, ...] = field(default=("*",), metadata=_opt(
+        "an origin allowed to read by CORS, without credentials; repeatable (default: any, like Wikidata's "
+        "endpoint); 'none' turns CORS off", flag="--cors-origin", metavar="ORIGIN"))
+    public_url: str | None = field(default=None, metadata=_opt(
+        "the server's public URL, ending in '/', for every absolute link it writes (default: "
+        "http://HOST:PORT/); links never come from the Host header"))
+    public_base: str = field(default=BASE, metadata=_opt("the base IRI of the published IRIs", flag="--base-iri"))
+    access_log: bool = field(default=False, metadata=_opt("log every request (uvicorn's access log)"))
+    log_level: str = field(default="info", metadata=_opt(
+        "log level", choices=["critical", "error", "warning", "info", "debug"]))
 
     def __post_init__(self) -> None:
-        if self.cors_credentials and "*" in self.cors_origins:
-            raise ConfigurationError(
-                "CORS: a wildcard origin ('*') together with credentials is refused; "
-                "list the allowed origins explicitly")
         if self.timeout <= 0:
-            raise ConfigurationError("the query timeout must be positive")
-        if self.max_results < 1 or self.max_body < 1 or self.workers < 1:
-            raise ConfigurationError("--max-results, --max-body and --workers must be at least 1")
+            raise ConfigurationError("--timeout must be positive")
+        if min(self.max_answer_bytes, self.max_body, self.workers, self.cache_ttl + 1) < 1:
+            raise ConfigurationError("--max-answer-bytes, --max-body and --workers must be at least 1")
+        if self.workers < 2:
+            raise ConfigurationError("--workers must be at least 2 (one client never holds them all)")
         if not self.public_base.endswith("/"):
             raise ConfigurationError("the public base IRI must end with '/'")
+        if self.public_url is not None and not (self.public_url.startswith(("http://", "https://"))
+                                                and self.public_url.endswith("/")):
+            raise ConfigurationError("--public-url must be an http(s) URL ending with '/'")
+        for iri in self.service_allowlist:
+            if not iri.startswith(("http://", "https://")):
+                raise ConfigurationError(f"--allow-service {iri!r}: only http(s) endpoints can be allowed")
+
+    @property
+    def url(self) -> str:
+        """The server's own URL, for absolute links."""
+        return self.public_url or f"http://{self.host}:{self.port}/"
+
+    @property
+    def endpoint_url(self) -> str:
+        return self.url + "sparql"

@@ -182,13 +182,13 @@ def local_name(iri: str | None) -> str | None:
 
 
 def _query(store: Any, query: str) -> list[dict[str, str]]:
-    """SELECT over a pyoxigraph store or a ServedStore (then over its default graph); rows of lexical values."""
+    """SELECT over the default graph of a ServedStore (the served merge) or of a pyoxigraph store (then the
+    union of its graphs); rows of lexical values."""
     kwargs: dict[str, Any] = {}
-    if hasattr(store, "default_graphs") and hasattr(store, "store"):
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in store.default_graphs]
-        store = store.store
-    elif isinstance(store, ox.Store):
+    if isinstance(store, ox.Store):
         kwargs["use_default_graph_as_union"] = True
+    else:
+        store = store.store
     result = store.query(sparql_prologue() + query, **kwargs)
     names = [v.value for v in result.variables]
     rows = []

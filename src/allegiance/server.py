@@ -1,56 +1,65 @@
-"""``allegiance serve``: the SPARQL endpoint and linked-data pages, on uvicorn."""
+"""``allegiance serve``: the SPARQL endpoint and linked-data pages, on uvicorn.
+
+Every option comes from a field of :class:`~allegiance.config.Settings` (its default and help are written there,
+once).
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 import time
-from pathlib import Path
+import typing
+from typing import Any
 
-from .config import WIKIDATA_SPARQL, ConfigurationError, Settings
+from .config import ConfigurationError, Settings
+
+_HINTS = typing.get_type_hints(Settings)
+
+
+def _flag(f: dataclasses.Field[Any]) -> str:
+    return str(f.metadata.get("flag") or "--" + f.name.replace("_", "-"))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default %(default)s)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default %(default)s)")
-    parser.add_argument("--store", type=Path, metavar="PATH",
-                        help="keep the store on disk here; reused at the next start while its inputs are unchanged")
-    parser.add_argument("--load", type=Path, action="append", default=[], metavar="FILE",
-                        help="also load this RDF file (N-Quads/TriG as given; Turtle/N-Triples into a graph of its "
-                             "own, part of the default graph); repeatable")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per query (default %(default)s)")
-    parser.add_argument("--max-results", type=int, default=10_000,
-                        help="rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per answer (default %(default)s)")
-    parser.add_argument("--max-body", type=int, default=1_000_000,
-                        help="bytes of a request body (default %(default)s)")
-    parser.add_argument("--workers", type=int, default=2, help="query worker processes (default %(default)s)")
-    parser.add_argument("--allow-service", action="append", default=None, metavar="IRI",
-                        help=f"a SERVICE endpoint queries may call; repeatable (default: {WIKIDATA_SPARQL}); "
-                             "--allow-service none forbids all")
-    parser.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
-                        help="an origin allowed by CORS ('*' for any); repeatable (default: no CORS)")
-    parser.add_argument("--cors-credentials", action="store_true", help="allow credentials in CORS requests")
-    parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    for f in dataclasses.fields(Settings):
+        hint = _HINTS[f.name]
+        meta = f.metadata
+        kw: dict[str, Any] = {"help": str(meta.get("help", "")) + " (default: %(default)s)", "dest": f.name}
+        if "metavar" in meta:
+            kw["metavar"] = meta["metavar"]
+        if "choices" in meta:
+            kw["choices"] = meta["choices"]
+        if hint is bool:
+            parser.add_argument(_flag(f), action=argparse.BooleanOptionalAction, default=f.default, **kw)
+        elif typing.get_origin(hint) is tuple:
+            item = typing.get_args(hint)[0]
+            parser.add_argument(_flag(f), action="append", type=item, default=None, **kw)
+        else:
+            base = next((t for t in typing.get_args(hint) if t is not type(None)), hint)
+            default = None if f.default is dataclasses.MISSING else f.default
+            parser.add_argument(_flag(f), type=base, default=default, **kw)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    allow = args.allow_service
-    if allow is None:
-        services: tuple[str, ...] = (WIKIDATA_SPARQL,)
-    else:
-        services = tuple(a for a in allow if a.lower() != "none")
-    return Settings(host=args.host, port=args.port, store_path=args.store, load=tuple(args.load),
-                    timeout=args.timeout, max_results=args.max_results, max_body=args.max_body,
-                    workers=args.workers, service_allowlist=services, cors_origins=tuple(args.cors_origin),
-                    cors_credentials=args.cors_credentials, log_level=args.log_level)
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(Settings):
+        value = getattr(args, f.name, None)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            value = tuple(v for v in value if str(v).lower() != "none")
+        values[f.name] = value
+    return Settings(**values)
 
 
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .app import create_app
-    from .knowledge import UnreadableFile
+    from .sparql.sandbox import SandboxUnavailable
+    from .web.app import create_app
 
     started = time.monotonic()
     try:
@@ -60,12 +69,20 @@ def run(args: argparse.Namespace) -> int:
         return 2
     logging.basicConfig(level=getattr(logging, settings.log_level.upper()),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    from .knowledge import UnreadableFile
+
     try:
         app = create_app(settings)
     except (UnreadableFile, OSError) as exc:
         print(f"allegiance serve: {exc}", file=sys.stderr)
         return 1
-    logging.getLogger("allegiance.server").info("ready to serve after %.2f s", time.monotonic() - started)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                timeout_graceful_shutdown=3)
+    logging.getLogger("allegiance.server").info("store ready after %.2f s", time.monotonic() - started)
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
+                    timeout_graceful_shutdown=3, access_log=settings.access_log,
+                    limit_concurrency=1000, timeout_keep_alive=5, server_header=False)
+    except SandboxUnavailable as exc:
+        print(f"allegiance serve: {exc}", file=sys.stderr)
+        return 2
     return 0
+

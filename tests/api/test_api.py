@@ -10,7 +10,6 @@ import xml.etree.ElementTree as ET
 import pytest
 from openapi_spec_validator import validate
 
-from allegiance import api
 from allegiance.canned import load_queries
 
 from .conftest import ID, values
@@ -33,7 +32,7 @@ def test_a_hostile_literal_is_one_literal(client, value):
 
 
 def test_a_literal_parameter_selects_its_rows(client):
-    assert values(client, "labels-by-text", label="Turkey") == [{"entity": ID + "turkey"}]
+    assert values(client, "labels-by-text", label="Turkey") == [{"entity": ID + "turkey", "_label_en": "Turkey"}]
 
 
 @pytest.mark.parametrize("value", HOSTILE + ["not an iri", ID + "turkey> } #", "<" + ID + "turkey>"])
@@ -60,16 +59,18 @@ def test_bad_parameters_give_400_naming_them(client, params, parameter, message)
 def test_repeated_parameter_and_bad_page(client):
     r = client.get("/api/typed-params?n=1&n=2")
     assert r.status_code == 400 and r.json()["parameter"] == "n"
-    for page in ("0", "-1", "x"):
+    for page in ("0", "-1", "x", "\u00b2", "9" * 4301, "1" * 25):
         r = client.get("/api/pledges", params={"page": page})
         assert r.status_code == 400 and r.json()["parameter"] == "page"
 
 
 def test_typed_parameters_are_bound_typed(client):
     (row,) = values(client, "typed-params", n="7", d="2014-11-17")
-    assert row == {"n": "7", "d": "2014-11-17"}
+    assert row == {"_n_integer": "7", "__d_xsd_date": "2014-11-17"}
     r = client.get("/api/typed-params", params={"n": "7", "format": "json"})
-    assert r.json()["results"]["bindings"][0]["n"]["datatype"] == "http://www.w3.org/2001/XMLSchema#integer"
+    (binding,) = r.json()["results"]["bindings"]
+    assert binding == {"_n_integer": {"type": "literal", "value": "7",
+                                      "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}  # optional: unbound
 
 
 def test_unknown_query_404_and_post_405(client):
@@ -79,17 +80,19 @@ def test_unknown_query_404_and_post_405(client):
 
 
 def test_engine_errors_keep_their_status(client):
-    assert client.get("/api/broken").status_code == 400  # syntax error, reported by the engine
     r = client.get("/api/everything")
-    assert r.status_code == 422 and "limit" in r.text  # over the result-size cap
+    assert r.status_code == 422 and "limit of 1000000 bytes" in r.json()["detail"]  # over the byte cap
     r = client.get("/api/forbidden-service")
-    assert r.status_code == 403 and "not allowed" in r.text
+    assert r.status_code == 403 and "not allowed" in r.json()["detail"]
+    assert r.headers["content-type"] == "application/problem+json"
 
 
 def test_406_and_negotiation(client):
     r = client.get("/api/timeline", headers={"Accept": "image/png"})
     assert r.status_code == 406
-    assert client.get("/api/timeline", params={"format": "turtle"}).status_code == 406
+    # a format= of another kind of answer (SPARQLWrapper sends such) falls back to the Accept header
+    r = client.get("/api/timeline", params={"format": "turtle"}, headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert client.get("/api/pledges", headers={"Accept": "image/png"}).status_code == 406
     for accept, media in [("application/sparql-results+json", "application/sparql-results+json"),
                           ("application/sparql-results+xml", "application/sparql-results+xml"),
@@ -97,7 +100,7 @@ def test_406_and_negotiation(client):
                           ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml")]:
         r = client.get("/api/timeline", headers={"Accept": accept})
         assert r.status_code == 200 and r.headers["content-type"].startswith(media), accept
-        assert r.headers["vary"] == "Accept"
+        assert "Accept" in r.headers["vary"].split(", ")
 
 
 @pytest.mark.parametrize("name", ["timeline", "pledges"])
@@ -116,7 +119,8 @@ def test_every_format_parses_back_to_the_same_rows(client, name):
     assert got == want
     r = client.get(f"/api/{name}", params={"format": "tsv"})
     lines = r.text.rstrip("\n").split("\n")
-    assert lines[0].split("\t") == ["?" + v for v in r.text.split("\n")[0].replace("?", "").split("\t")]
+    variables = client.get(f"/api/{name}", params={"format": "json"}).json()["head"]["vars"]
+    assert lines[0].split("\t") == ["?" + v for v in variables]
     assert len(lines) - 1 == len(expected)
 
 
@@ -131,11 +135,11 @@ def test_pagination_follows_link_headers(client):
         assert ('rel="prev"' in links) == bool(pages)
         pages.append([tuple(sorted((k, v["value"]) for k, v in b.items())) for b in r.json()["results"]["bindings"]])
         url = links.get('rel="next"')
-    assert len(pages) == 2 and [len(p) for p in pages] == [200, 8]
+    assert len(whole) > 200  # the data has more than a page
+    assert len(pages) == -(-len(whole) // 200) and all(len(p) == 200 for p in pages[:-1]) and pages[-1]
     flat = [row for page in pages for row in page]
     assert len(set(pages[0]) & set(pages[1])) == 0
     assert sorted(flat) == sorted(tuple(sorted(r.items())) for r in whole)
-    assert len(whole) == 208
 
 
 def test_openapi_document_validates(client):
@@ -157,7 +161,7 @@ def test_openapi_document_validates(client):
 
 
 def test_openapi_document_of_the_shipped_queries_alone_validates():
-    from allegiance.openapi import document
+    from allegiance.web.openapi import document
 
     validate(document(load_queries(), server_url="http://127.0.0.1:8000"))
 
@@ -175,17 +179,7 @@ def test_listing_page(client):
                                                  "variable": "?_entity_iri"}]
     assert entries["pledges"]["pagination"] == 100
     for e in entries.values():  # every example link answers
-        if e["name"] in ("everything", "broken", "forbidden-service", "echo-label", "labels-by-text",
+        if e["name"] in ("everything", "forbidden-service", "echo-label", "labels-by-text",
                          "typed-params"):
             continue
         assert client.get(e["example"]).status_code == 200, e["example"]
-
-
-def test_redirect_services_rewrites_only_mapped_iris():
-    q = ('PREFIX x: <https://query.wikidata.org/sparql>\n# SERVICE <https://query.wikidata.org/sparql>\n'
-         'SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p "SERVICE <https://query.wikidata.org/sparql>" } '
-         'SERVICE SILENT <https://query.wikidata.org/sparql> { } SERVICE <http://other/> { } }')
-    out = api.redirect_services(q, {"https://query.wikidata.org/sparql": "http://127.0.0.1:1/sparql"})
-    assert out.count("http://127.0.0.1:1/sparql") == 2
-    assert out.count("https://query.wikidata.org/sparql") == 3  # prefix, comment and string untouched
-    assert "<http://other/>" in out

@@ -65,6 +65,17 @@ class Server:
                 out.append(int(entry))
         return sorted(out)
 
+    def workers(self) -> list[int]:
+        """PIDs of the query workers (the sandbox holder is a child too)."""
+        out = []
+        for pid in self.children():
+            try:
+                if b"allegiance.sparql.worker" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    out.append(pid)
+            except OSError:
+                pass
+        return out
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)

@@ -162,13 +162,32 @@ def test_cors_allowed_origin_echoed(server, http):
     assert pre.headers.get("access-control-allow-origin") == "http://allowed.example"
 
 
-def test_cors_wildcard_with_credentials_refused():
+def test_cors_reads_from_any_origin_without_credentials_by_default(http):
+    from allegiance.web.app import create_app
+
+    from starlette.testclient import TestClient
+
+    app = create_app(Settings())
+    client = TestClient(app)  # no lifespan: CORS answers before any query runs
+    r = client.get("/sparql", headers={"Origin": "https://yasgui.example", "Accept": "text/turtle"})
+    assert r.headers.get("access-control-allow-origin") == "*"
+    assert "access-control-allow-credentials" not in r.headers
+    pre = client.options("/sparql", headers={"Origin": "https://yasgui.example",
+                                              "Access-Control-Request-Method": "POST",
+                                              "Access-Control-Request-Headers": "content-type"})
+    assert pre.status_code == 200 and pre.headers.get("access-control-allow-origin") == "*"
+    assert "access-control-allow-credentials" not in pre.headers
+    off = TestClient(create_app(Settings(cors_origins=())))
+    assert "access-control-allow-origin" not in off.get("/sparql", headers={"Origin": "https://x.example"}).headers
+
+
+def test_bad_settings_exit_2():
     with pytest.raises(ConfigurationError):
-        Settings(cors_origins=("*",), cors_credentials=True)
-    out = subprocess.run([sys.executable, "-m", "allegiance", "serve", "--cors-origin", "*", "--cors-credentials"],
+        Settings(workers=1)
+    out = subprocess.run([sys.executable, "-m", "allegiance", "serve", "--allow-service", "file:///etc/passwd"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
-    assert "wildcard" in out.stderr
+    assert "only http(s) endpoints" in out.stderr
 
 
 def test_void(server, http):

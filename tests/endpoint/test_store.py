@@ -58,8 +58,6 @@ def test_store_persists_and_is_rebuilt_on_change(tmp_path):
 def test_default_graph_is_a_set_even_when_files_repeat_a_triple():
     """A triple asserted in two files (a registry label restated by a source's file) is one triple of the
     default graph: the RDF merge, not a multiset union of the parts."""
-    import pyoxigraph as ox
-
     from allegiance import store
 
     served = store.build()
@@ -69,10 +67,13 @@ def test_default_graph_is_a_set_even_when_files_repeat_a_triple():
         "&& STRSTARTS(STR(?g2), 'https://w3id.org/allegiance/graph/instances/') && STR(?g1) < STR(?g2)) } LIMIT 1"))
     assert repeated, "the shipped data no longer repeats a triple across files; pick another fixture"
     s, p, o = (repeated[0][v] for v in ("s", "p", "o"))
-    graphs = [ox.NamedNode(g) for g in served.default_graphs]
-    (row,) = served.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {s} {p} {o} }}", default_graph=graphs)
+    (row,) = served.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {s} {p} {o} }}")  # the default graph
     assert int(row["n"].value) == 1
-    (total,) = served.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graphs)
-    (distinct,) = served.store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
-                                     default_graph=graphs)
+    (total,) = served.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    (distinct,) = served.store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    # GRAPH ?g sees each part once: no named graph holds a copy of the default graph
+    (copies,) = served.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g = <"
+                                   "https://w3id.org/allegiance/graph/default>) }")
+    assert int(copies["n"].value) == 0
+    served.close()
     assert total["n"].value == distinct["n"].value

@@ -51,7 +51,10 @@ ID = "https://w3id.org/allegiance/id/"
 
 
 @pytest.fixture(scope="session")
-def small_store() -> ServedStore:
-    store = ox.Store()
+def small_store(tmp_path_factory) -> ServedStore:
+    """On disk like the served store: one named graph, and its merge as the default graph."""
+    path = tmp_path_factory.mktemp("small") / "store"
+    store = ox.Store(str(path))
     store.load(TTL.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(GRAPH))
-    return ServedStore(store, (GRAPH,), (GRAPH,), True, 0.0)
+    store.load(TTL.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    return ServedStore(path, store, (GRAPH,), (GRAPH,), True, 0.0)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from allegiance import webui
+from allegiance.web import ui as webui
 from allegiance.canned import load_queries
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -11,7 +11,7 @@
 - ``/plots/network.{svg,png,json}?year=YYYY&affiliations=1`` and ``/plots/timeline.{svg,png,json}``: the pictures,
   drawn by :mod:`allegiance.plot` (the same code as ``allegiance plot``) in a worker thread, cached per request.
 
-The store is ``app.state.served`` (set by the endpoint's ``create_app``), or the one given to :func:`routes`.
+The store and the canned queries are given to :func:`routes` by the app factory.
 """
 
 from __future__ import annotations
@@ -23,21 +23,18 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import plot
-from .canned import CannedQuery, ParameterError, load_queries
-from .paths import Layout, default_layout
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-STATIC_DIR = PACKAGE_DIR / "static"
-UI_TEMPLATES = Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"),
-                           autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+from .. import plot
+from ..canned import CannedQuery
+from ..paths import Layout, default_layout
+from .responses import error
+from .templates import STATIC as STATIC_DIR
+from .templates import TEMPLATES as UI_TEMPLATES
 
 YASGUI_URL = "/static/vendor/yasgui"
 UI_STATIC_URL = "/static/ui"
@@ -60,16 +57,12 @@ def yasgui_installed(layout: Layout | None = None) -> bool:
 
 
 def example(q: CannedQuery) -> dict[str, Any]:
-    """A canned query as the page offers it: its text with the defaults of its parameters bound when it has
-    some (so that it runs as it is), else its text unchanged."""
+    """A canned query as the page offers it: its text, unchanged (a parameter left unbound matches anything; the
+    API at ``/api/<name>`` binds it)."""
     text = q.text
-    if any(p.default is not None for p in q.parameters):
-        try:
-            text = q.bind({})
-        except ParameterError:
-            text = q.text
     return {"name": q.name, "summary": q.summary, "description": q.description, "form": q.form,
-            "parameters": [p.name for p in q.parameters], "text": text}
+            "parameters": [p.name for p in q.parameters], "text": text,
+            "defaults": {p.name: p.default for p in q.parameters if p.default is not None}}
 
 
 class _Pictures:
@@ -126,17 +119,14 @@ def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "").lower() in ("1", "true", "yes", "on")
 
 
-def routes(served: Any = None, *, layout: Layout | None = None) -> list[BaseRoute]:
+def routes(served: Any, queries: dict[str, CannedQuery], *, layout: Layout | None = None) -> list[BaseRoute]:
     """The web UI's routes. ``served``: a ServedStore (or pyoxigraph store) to draw from; by default the app's
     ``app.state.served``. ``layout``: where to find ``queries/`` and ``node_modules`` (default: the checkout)."""
     layout = layout or default_layout()
     pictures = _Pictures()
 
     def store_of(request: Request) -> Any:
-        store = served if served is not None else getattr(request.app.state, "served", None)
-        if store is None:
-            raise RuntimeError("webui.routes(): no store given and app.state.served is not set")
-        return store
+        return served
 
     def root(request: Request) -> str:
         return request.scope.get("root_path", "").rstrip("/")
@@ -147,16 +137,16 @@ def routes(served: Any = None, *, layout: Layout | None = None) -> list[BaseRout
             root=base, static=base + UI_STATIC_URL, path=request.url.path, **context))
 
     async def query_page(request: Request) -> Response:
-        queries = [example(q) for q in load_queries(layout).values()]
+        examples = [example(q) for q in queries.values()]
         base = root(request)
         config = {
             "endpoint": base + "/sparql",
-            "examples": queries,
+            "examples": examples,
             "downloads": {"results": RESULT_DOWNLOADS, "graph": GRAPH_DOWNLOADS},
-            "initial": next((q["name"] for q in queries if q["name"] == "pledges"),
-                            queries[0]["name"] if queries else None),
+            "initial": next((q["name"] for q in examples if q["name"] == "pledges"),
+                            examples[0]["name"] if examples else None),
         }
-        return render("ui_query.html", request, examples=queries, yasgui=yasgui_installed(layout),
+        return render("ui_query.html", request, examples=examples, yasgui=yasgui_installed(layout),
                       yasgui_url=base + YASGUI_URL, config_json=json.dumps(config, ensure_ascii=False)
                       .replace("</", "<\\/"), result_downloads=RESULT_DOWNLOADS, graph_downloads=GRAPH_DOWNLOADS)
 
@@ -164,7 +154,7 @@ def routes(served: Any = None, *, layout: Layout | None = None) -> list[BaseRout
         try:
             year = _year(request)
         except ValueError as exc:
-            return PlainTextResponse(str(exc), status_code=400)
+            return error(request, 400, str(exc), parameter="year")
         affiliations = _flag(request, "affiliations")
         store = store_of(request)
         every = json.loads(await pictures.get(store, "network", "json", None, affiliations))
@@ -183,7 +173,7 @@ def routes(served: Any = None, *, layout: Layout | None = None) -> list[BaseRout
         try:
             year = _year(request)
         except ValueError as exc:
-            return PlainTextResponse(str(exc), status_code=400)
+            return error(request, 400, str(exc), parameter="year")
         body = await pictures.get(store_of(request), "network", fmt, year, _flag(request, "affiliations"))
         return _picture_response(body, fmt, f"allegiance-network{'-' + str(year) if year else ''}")
 
@@ -205,8 +195,7 @@ def routes(served: Any = None, *, layout: Layout | None = None) -> list[BaseRout
         ui_routes.append(Mount(YASGUI_URL, app=StaticFiles(directory=yasgui_dir(layout)), name="ui-yasgui"))
     else:
         async def not_installed(request: Request) -> Response:
-            return PlainTextResponse("the SPARQL editor is not installed: run `npm ci` in the checkout",
-                                     status_code=404)
+            return error(request, 404, "the SPARQL editor is not installed: run `npm ci` in the checkout")
 
         ui_routes.append(Route(YASGUI_URL + "/{rest:path}", not_installed, methods=["GET"]))
     return ui_routes
@@ -215,7 +204,7 @@ def routes(served: Any = None, *, layout: Layout | None = None) -> list[BaseRout
 def _only_formats(handler):
     async def guarded(request: Request) -> Response:
         if request.path_params["fmt"] not in ("svg", "png", "json"):
-            return PlainTextResponse("pictures are served as .svg, .png or .json", status_code=404)
+            return error(request, 404, "pictures are served as .svg, .png or .json")
         return await handler(request)
 
     return guarded

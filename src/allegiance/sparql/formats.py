@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a query returns."""
 
     SOLUTIONS = "solutions"  # SELECT
@@ -28,18 +28,27 @@ class Format:
     aliases: tuple[str, ...] = ()  # other media types a client may ask for with the same meaning
     short: tuple[str, ...] = ()  # names for the format= parameter
     extension: str = ""
+    rdflib_name: str = ""  # rdflib's serializer for RDF documents (entity pages, descriptions)
+    sd_name: str = ""  # its name in http://www.w3.org/ns/formats/ (service description)
 
 
-SPARQL_JSON = Format("application/sparql-results+json", "JSON", ("application/json",), ("json", "srj"), "srj")
-SPARQL_XML = Format("application/sparql-results+xml", "XML", ("application/xml", "text/xml"), ("xml", "srx"), "srx")
-CSV = Format("text/csv", "CSV", (), ("csv",), "csv")
-TSV = Format("text/tab-separated-values", "TSV", (), ("tsv",), "tsv")
-TURTLE = Format("text/turtle", "TURTLE", ("application/x-turtle",), ("turtle", "ttl"), "ttl")
-N_TRIPLES = Format("application/n-triples", "N_TRIPLES", ("text/plain",), ("nt", "ntriples", "n-triples"), "nt")
-JSON_LD = Format("application/ld+json", "JSON_LD", ("application/json",), ("jsonld", "json-ld", "json"), "jsonld")
-RDF_XML = Format("application/rdf+xml", "RDF_XML", ("application/xml", "text/xml"), ("rdfxml", "rdf", "xml"), "rdf")
-N_QUADS = Format("application/n-quads", "N_QUADS", (), ("nq", "nquads"), "nq")
-TRIG = Format("application/trig", "TRIG", (), ("trig",), "trig")
+SPARQL_JSON = Format("application/sparql-results+json", "JSON", ("application/json",), ("json", "srj"), "srj",
+                     sd_name="SPARQL_Results_JSON")
+SPARQL_XML = Format("application/sparql-results+xml", "XML", ("application/xml", "text/xml"), ("xml", "srx"), "srx",
+                    sd_name="SPARQL_Results_XML")
+CSV = Format("text/csv", "CSV", (), ("csv",), "csv", sd_name="SPARQL_Results_CSV")
+TSV = Format("text/tab-separated-values", "TSV", (), ("tsv",), "tsv", sd_name="SPARQL_Results_TSV")
+# N3 is a superset of Turtle: a client asking for N3 (SPARQLWrapper's N3 mode) is answered with Turtle.
+TURTLE = Format("text/turtle", "TURTLE", ("application/x-turtle", "text/n3", "text/rdf+n3"),
+                ("turtle", "ttl", "n3"), "ttl", "turtle", "Turtle")
+N_TRIPLES = Format("application/n-triples", "N_TRIPLES", ("text/plain",), ("nt", "ntriples", "n-triples"), "nt", "nt",
+                   "N-Triples")
+JSON_LD = Format("application/ld+json", "JSON_LD", ("application/json",), ("jsonld", "json-ld", "json"), "jsonld",
+                 "json-ld", "JSON-LD")
+RDF_XML = Format("application/rdf+xml", "RDF_XML", ("application/xml", "text/xml"), ("rdfxml", "rdf", "xml"), "rdf",
+                 "xml", "RDF_XML")
+N_QUADS = Format("application/n-quads", "N_QUADS", (), ("nq", "nquads"), "nq", "nquads", "N-Quads")
+TRIG = Format("application/trig", "TRIG", (), ("trig",), "trig", "trig", "TriG")
 HTML = Format("text/html", "html", ("application/xhtml+xml",), ("html",), "html")
 
 RESULT_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
@@ -105,13 +114,17 @@ def _quality(ranges: Sequence[MediaRange], media_type: str) -> float:
 
 
 def choose(offers: Sequence[Format], accept: str | None, override: str | None = None) -> Format | None:
-    """The best offer for an Accept header, or for a ``format=`` override (short name or media type)."""
+    """The best offer for a ``format=`` override (short name or media type) or else for the Accept header.
+
+    An override that names none of ``offers`` (an unknown value, or a format of another kind of answer, such as
+    SPARQLWrapper's ``format=json`` on a CONSTRUCT) is ignored and the Accept header decides, as at other public
+    endpoints.
+    """
     if override:
         wanted = override.strip().lower()
         for f in offers:
             if wanted in f.short or wanted == f.media_type or wanted in f.aliases:
                 return f
-        return None
     ranges = parse_accept(accept)
     best: Format | None = None
     best_q = 0.0
@@ -121,6 +134,19 @@ def choose(offers: Sequence[Format], accept: str | None, override: str | None = 
         if q > best_q:
             best, best_q = f, q
     return best
+
+
+def content_type(fmt: Format) -> str:
+    """The Content-Type header of an answer in ``fmt`` (text types say their charset)."""
+    return fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+
+
+def by_name(name: str) -> Format:
+    """The format of a serializer name (``JSON``, ``TURTLE`` ...), as a worker reports it."""
+    for f in (*RESULT_FORMATS, *GRAPH_FORMATS, HTML):
+        if f.name == name:
+            return f
+    raise KeyError(name)
 
 
 def describe(offers: Sequence[Format]) -> str:

@@ -22,7 +22,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from starlette.concurrency import run_in_threadpool
@@ -30,15 +29,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from . import negotiation
-from .executor import SERVER_DEFAULT, Executor
-from .namespaces import ALG, BASE, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV
-from .namespaces import prefixed_name as qname
-from .query_guard import sparql_term
-from .sparql_protocol import rdf_response, text
-
-TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                        autoescape=select_autoescape(["html"]))
+from ..namespaces import ALG, BASE, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV
+from ..namespaces import prefixed_name as qname
+from ..sparql import errors
+from ..sparql import formats as negotiation
+from ..sparql.executor import Executor
+from ..sparql.jobs import Job
+from .responses import error, failure, rdf_response, run_query
+from .templates import TEMPLATES
 KINDS = ("id", "source", "concept")
 PREFIX = "/allegiance"
 _DOCS = {f.extension: f for f in (*negotiation.RDF_DOCUMENT_FORMATS, negotiation.HTML)}
@@ -84,9 +82,9 @@ _SKIP_STATEMENTS = {PROV.qualifiedDerivation, PROV.wasDerivedFrom}
 _RESPONSE_TYPES = {ALG.Denial: "denial", ALG.Dispute: "dispute", ALG.Corroboration: "corroboration"}
 
 
-def _with(query: str, iri: URIRef) -> str:
-    """The query with the entity written in place of ``$E`` (escaped as an IRI, so the engine sees a constant)."""
-    return query.replace("$E", sparql_term(iri))
+def _about(query: str, iri: URIRef, accept: str) -> Job:
+    """``query`` with ``$E`` bound to ``iri`` by the engine (SEP-0007 substitution)."""
+    return Job(query, accept=accept, substitutions={"E": ("iri", str(iri), None, None)})
 
 
 def local_path(iri: str, prefix: str = "") -> str | None:
@@ -176,8 +174,7 @@ class LinkedData:
         self.ontology_html = render_ontology(ontology)
         self.ontology_docs: dict[str, bytes] = {}
         for fmt in negotiation.RDF_DOCUMENT_FORMATS:
-            name = {"TURTLE": "turtle", "N_TRIPLES": "nt", "JSON_LD": "json-ld", "RDF_XML": "xml"}[fmt.name]
-            self.ontology_docs[fmt.extension] = ontology.serialize(format=name, encoding="utf-8")
+            self.ontology_docs[fmt.extension] = ontology.serialize(format=fmt.rdflib_name, encoding="utf-8")
 
     def routes(self) -> list[Route]:
         routes = []
@@ -197,8 +194,8 @@ class LinkedData:
         fmt = negotiation.choose((negotiation.HTML, *negotiation.RDF_DOCUMENT_FORMATS),
                                  request.headers.get("accept"))
         if fmt is None:
-            return text(406, "no acceptable format; available: text/html, "
-                        + negotiation.describe(negotiation.RDF_DOCUMENT_FORMATS), {"Vary": "Accept"})
+            return error(request, 406, "no acceptable format; available: text/html, "
+                         + negotiation.describe(negotiation.RDF_DOCUMENT_FORMATS), headers={"Vary": "Accept"})
         return RedirectResponse(f"{path}.{fmt.extension}", 303, headers={"Vary": "Accept"})
 
     # -- the ontology
@@ -210,8 +207,8 @@ class LinkedData:
         if ext == "html":
             return HTMLResponse(self.ontology_html)
         if ext in self.ontology_docs:
-            return Response(self.ontology_docs[ext], media_type=_DOCS[ext].media_type)
-        return text(404, f"no document /ontology.{ext}")
+            return Response(self.ontology_docs[ext], media_type=negotiation.content_type(_DOCS[ext]))
+        return error(request, 404, f"no document /ontology.{ext}")
 
     # -- entities
     async def entity(self, request: Request) -> Response:
@@ -219,35 +216,28 @@ class LinkedData:
         kind = request.url.path.removeprefix(PREFIX).split("/")[1]
         name, dot, ext = raw.partition(".")
         if not _NAME.match(name) or (dot and ext not in _DOCS):
-            return text(404, f"no such resource: {request.url.path}")
+            return error(request, 404, f"no such resource: {request.url.path}")
         iri = URIRef(f"{BASE}{kind}/{name}")
-        exists = await self.executor.run(_with(EXISTS, iri), SERVER_DEFAULT, "application/sparql-results+json")
-        if not exists.ok:
-            return text(exists.status, exists.body.decode("utf-8", "replace"))
-        if not json.loads(exists.body)["boolean"]:
-            return text(404, f"unknown resource {iri}")
-        if not dot:
-            return self._see_other(request, request.url.path)
-        fmt = _DOCS[ext]
-        if fmt is negotiation.HTML:
-            return await self.entity_page(request, iri)
-        result = await self.executor.run(_with(ENTITY_RDF, iri), SERVER_DEFAULT, "application/n-triples")
-        if not result.ok:
-            return Response(result.body, result.status, media_type=result.media_type)
+        try:
+            exists = await run_query(request, self.executor, _about(EXISTS, iri, "application/sparql-results+json"))
+            if not json.loads(exists.body)["boolean"]:
+                return error(request, 404, f"unknown resource {iri}")
+            if not dot:
+                return self._see_other(request, request.url.path)
+            fmt = _DOCS[ext]
+            if fmt is negotiation.HTML:
+                page = await run_query(request, self.executor, _about(ENTITY_PAGE, iri, "application/n-triples"))
+                html = await run_in_threadpool(self._render_entity, page.body, iri, self._prefix(request))
+                return HTMLResponse(html)
+            result = await run_query(request, self.executor, _about(ENTITY_RDF, iri, "application/n-triples"))
+        except errors.QueryFailure as exc:
+            return failure(request, exc)
         # re-serialised by rdflib: Turtle grouped by subject with the project's prefixes, readable by people
         graph = Graph()
         for prefix, ns in PREFIXES.items():
             graph.bind(prefix, ns, override=True)
         graph.parse(data=result.body, format="nt")
-        return await run_in_threadpool(rdf_response, graph, fmt.media_type)
-
-    async def entity_page(self, request: Request, iri: URIRef) -> Response:
-        result = await self.executor.run(_with(ENTITY_PAGE, iri), SERVER_DEFAULT, "application/n-triples")
-        if not result.ok:
-            return text(result.status, result.body.decode("utf-8", "replace"))
-        prefix = self._prefix(request)
-        html = await run_in_threadpool(self._render_entity, result.body, iri, prefix)
-        return HTMLResponse(html)
+        return await run_in_threadpool(_document, request, graph, fmt)
 
     def _render_entity(self, body: bytes, iri: URIRef, prefix: str) -> str:
         """The entity page from the N-Triples of its neighbourhood (in a thread: parsing is not free)."""
@@ -277,6 +267,11 @@ class LinkedData:
 
 
 # ------------------------------------------------------------------------------------------ ontology docs
+
+def _document(request: Request, graph: Graph, fmt: negotiation.Format) -> Response:
+    body = graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+    return Response(body, 200, headers={"Vary": "Accept"}, media_type=negotiation.content_type(fmt))
+
 
 def _class_expression(g: Graph, node, r: Renderer) -> list[View]:
     if isinstance(node, BNode):
@@ -321,4 +316,4 @@ def render_ontology(g: Graph) -> str:
         description=[str(x) for x in (*g.objects(onto, DCTERMS.description), *g.objects(onto, RDFS.comment))],
         classes=ours(OWL.Class), object_properties=ours(OWL.ObjectProperty),
         datatype_properties=ours(OWL.DatatypeProperty), annotation_properties=ours(OWL.AnnotationProperty),
-        schemes=schemes, sparql_term=sparql_term)
+        schemes=schemes, sparql_term=lambda t: f"<{t}>")

@@ -18,8 +18,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .namespaces import BASE, PREFIXES
-from .sparql_protocol import rdf_response
+from ..config import Settings
+from ..namespaces import BASE, PREFIXES
+from .responses import rdf_response
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 WIKIDATA = "http://www.wikidata.org/entity/"
@@ -56,16 +57,22 @@ def _int(term) -> int:
     return int(term.value)
 
 
-def _counts(store: ox.Store, graphs: Sequence[str]) -> Counts:
-    kw = {"default_graph": [ox.NamedNode(g) for g in graphs], "named_graphs": []}
+def _graphs(graphs: Sequence[str] | None) -> list[ox.NamedNode | ox.DefaultGraph]:
+    """The named graphs, or (``None``) the store's default graph, the served merge."""
+    return [ox.DefaultGraph()] if graphs is None else [ox.NamedNode(g) for g in graphs]
+
+
+def _counts(store: ox.Store, graphs: Sequence[str] | None) -> Counts:
+    kw = {"default_graph": _graphs(graphs), "named_graphs": []}
     row = next(iter(store.query(_COUNTS, **kw)))
     entities = _int(next(iter(store.query(_ENTITIES, **kw)))["n"])
     classes = _int(next(iter(store.query(_CLASSES, **kw)))["n"])
     return Counts(_int(row["t"]), entities, classes, _int(row["p_"]), _int(row["s_"]), _int(row["o_"]))
 
 
-def compute(store: ox.Store, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> Stats:
-    kw = {"default_graph": [ox.NamedNode(g) for g in default_graphs], "named_graphs": []}
+def compute(store: ox.Store, named_graphs: Sequence[str]) -> Stats:
+    """Counts of the default graph (the served merge) and of each named graph."""
+    kw = {"default_graph": _graphs(None), "named_graphs": []}
     classes = {r["c"].value: _int(r["n"]) for r in store.query(
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER isIRI(?c) } GROUP BY ?c", **kw)}
     properties = {r["p"].value: _int(r["n"]) for r in store.query(
@@ -80,7 +87,7 @@ def compute(store: ox.Store, default_graphs: Sequence[str], named_graphs: Sequen
             if term.startswith(ns) and not ns.startswith(BASE + "id/"):
                 vocabularies.add(ns)
                 break
-    return Stats(_counts(store, default_graphs), {g: _counts(store, [g]) for g in named_graphs},
+    return Stats(_counts(store, None), {g: _counts(store, [g]) for g in named_graphs},
                  classes, properties, tuple(sorted(vocabularies)), links)
 
 
@@ -138,10 +145,10 @@ def describe(stats: Stats, sparql_endpoint: str, public_base: str = BASE) -> Gra
     return g
 
 
-def routes(stats: Stats, public_base: str = BASE, sparql_path: str = "/sparql") -> list[Route]:
+def routes(stats: Stats, settings: Settings) -> list[Route]:
+    graph = describe(stats, settings.endpoint_url, settings.public_base)
+
     async def well_known_void(request: Request) -> Response:
-        endpoint = str(request.url.replace(path=sparql_path, query="", fragment=""))
-        return rdf_response(describe(stats, endpoint, public_base), request.headers.get("accept"),
-                            request.query_params.get("format"))
+        return rdf_response(request, graph)
 
     return [Route("/.well-known/void", well_known_void, methods=["GET"], name="void")]

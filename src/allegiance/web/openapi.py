@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from . import __version__, negotiation
-from .canned import CannedQuery, Parameter
-from .negotiation import Kind
+from .. import __version__
+from ..sparql import formats as negotiation
+from ..canned import CannedQuery, Parameter
+from ..sparql.formats import Kind
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -115,7 +116,6 @@ def _operation(q: CannedQuery) -> dict:
         ok["headers"] = {"Link": {"description": 'RFC 8288 links: rel="first", "prev", "next"',
                                   "schema": {"type": "string"}}}
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    text = {"text/plain": {"schema": {"type": "string"}}}
     return {
         "operationId": q.name,
         "summary": q.summary,
@@ -124,13 +124,19 @@ def _operation(q: CannedQuery) -> dict:
         "parameters": params,
         "responses": {
             "200": ok,
+            "304": {"description": "not modified since the ETag given in If-None-Match"},
             "400": {"description": "a missing, unknown or ill-typed parameter (named in the body), or a query the "
-                                   "engine refused", "content": {**problem, **text}},
-            "403": {"description": "a SERVICE the endpoint does not allow", "content": text},
+                                   "engine refused", "content": problem},
+            "403": {"description": "a SERVICE endpoint the server does not allow", "content": problem},
+            "405": {"description": "the query is served by another method", "content": problem},
             "406": {"description": "no acceptable format", "content": problem},
-            "422": {"description": "the answer is over the server's result-size cap", "content": text},
-            "500": {"description": "the engine failed", "content": text},
-            "503": {"description": "the query ran over the time limit, or the server is busy", "content": text},
+            "413": {"description": "the form is over the body limit", "content": problem},
+            "415": {"description": "a POST that is not a form", "content": problem},
+            "422": {"description": "the answer is over the server's byte cap", "content": problem},
+            "500": {"description": "the engine failed", "content": problem},
+            "502": {"description": "an allowlisted SERVICE endpoint failed", "content": problem},
+            "503": {"description": "the query ran over the time limit, or the server is busy", "content": problem},
+            "504": {"description": "an allowlisted SERVICE endpoint timed out", "content": problem},
         },
     }
 

@@ -1,0 +1,200 @@
+"""The pyoxigraph store the endpoint serves: on disk, one named graph per part of the knowledge base.
+
+Graphs: the ontology, each instances file, the inferences (OWL RL closure), the shapes, and any file given with
+``--load``. The store's default graph is the RDF merge (a set) of ontology, instances, inferences and loaded Turtle
+files (not the shapes, not the N-Quads files' graphs). pyoxigraph unions a list of default graphs as a multiset, so
+the merge is written once into the default graph itself; a query's FROM / FROM NAMED then work as the engine
+defines them, and ``GRAPH ?g`` sees each part once.
+
+The store always lives on disk, so that every query worker can open it (read-only) and see what the server writes:
+at ``--store PATH`` (reused at the next start while a fingerprint of its inputs is unchanged), or in a temporary
+folder removed at exit. The server process keeps the one read-write handle; :meth:`ServedStore.version` changes with
+every committed write, and workers reopen the store when it does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF as _RDF
+
+from .. import __version__, inference, knowledge
+from ..namespaces import GRAPH
+from ..paths import Layout, default_layout
+
+log = logging.getLogger("allegiance.store")
+
+_QUAD_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+_TRIPLE_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".rdf": ox.RdfFormat.RDF_XML}
+_LANG_STRING = str(_RDF.langString)
+
+
+@dataclass
+class ServedStore:
+    """The store on disk, its read-write handle, and what a query needs to know about its graphs."""
+
+    path: Path
+    store: ox.Store
+    default_graphs: tuple[str, ...]  # the parts whose merge is the default graph
+    named_graphs: tuple[str, ...]  # every named graph of the store
+    rebuilt: bool  # False when an on-disk store was reused
+    seconds: float
+    temporary: bool = False
+    _writes: int = 0
+    _snapshots: list[Path] = field(default_factory=list)
+
+    @property
+    def snapshot_dir(self) -> Path:
+        return self.path.with_name(self.path.name + ".snapshots")
+
+    def version(self) -> str:
+        """The folder of the newest read-only snapshot: it changes with every committed write, never repeats.
+
+        Workers open snapshots, not the live store: a RocksDB opened read-only beside a writer breaks when the
+        writer's compaction deletes files it still uses, while a snapshot (a checkpoint of hard links, made by
+        ``Store.backup``) is never changed by anyone.
+        """
+        if not self._snapshots:
+            self._snapshot()
+        return str(self._snapshots[-1])
+
+    def _snapshot(self) -> None:
+        self.snapshot_dir.mkdir(exist_ok=True)
+        target = self.snapshot_dir / f"{os.getpid()}-{time.time_ns()}-{self._writes}"
+        self.store.backup(str(target))
+        self._snapshots.append(target)
+        # a worker still reading an older snapshot keeps its open files; it reopens at its next query
+        for old in self._snapshots[:-3]:
+            shutil.rmtree(old, ignore_errors=True)
+        del self._snapshots[:-3]
+
+    def update(self, sparql_update: str) -> None:
+        """Apply a SPARQL Update (atomically, in the engine), make it durable, and publish a new snapshot."""
+        self.store.update(sparql_update)
+        self.store.flush()
+        self._writes += 1
+        self.named_graphs = _named_graphs(self.store)
+        self._snapshot()
+
+    def close(self) -> None:
+        shutil.rmtree(self.snapshot_dir, ignore_errors=True)
+        if self.temporary:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def loaded_graph_iri(path: Path) -> str:
+    return str(GRAPH[f"load/{Path(path).stem}"])
+
+
+def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and str(term.datatype) != _LANG_STRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _quads(graph: Graph, graph_iri: str) -> Iterable[ox.Quad]:
+    g = ox.NamedNode(graph_iri)
+    for s, p, o in graph:
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), g)
+
+
+def input_files(layout: Layout, load: Sequence[Path]) -> list[Path]:
+    return [*layout.ontology_files(), *layout.instance_files(), *layout.shape_files(), *map(Path, load)]
+
+
+def fingerprint(layout: Layout, load: Sequence[Path]) -> str:
+    h = hashlib.sha256()
+    h.update(f"allegiance {__version__} pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else ''}\n".encode())
+    for path in input_files(layout, load):
+        h.update(f"{path.parent.name}/{path.name}\n".encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _fill(store: ox.Store, layout: Layout, load: Sequence[Path]) -> dict:
+    """Parse, reason and load every part into ``store``; returns the graph roles."""
+    kb = knowledge.load(layout)
+    inferred = inference.infer(kb)
+    default: list[str] = [str(knowledge.ONTOLOGY_GRAPH)]
+    store.bulk_extend(_quads(kb.ontology, str(knowledge.ONTOLOGY_GRAPH)))
+    for iri, graph in kb.instances.items():
+        store.bulk_extend(_quads(graph, str(iri)))
+        default.append(str(iri))
+    store.bulk_extend(_quads(inferred, str(knowledge.INFERENCES_GRAPH)))
+    default.append(str(knowledge.INFERENCES_GRAPH))
+    store.bulk_extend(_quads(kb.shapes, str(knowledge.SHAPES_GRAPH)))
+    for path in map(Path, load):
+        suffix = path.suffix.lower()
+        if suffix in _QUAD_FORMATS:
+            store.bulk_load(path=str(path), format=_QUAD_FORMATS[suffix])
+        elif suffix in _TRIPLE_FORMATS:
+            iri = loaded_graph_iri(path)
+            store.bulk_load(path=str(path), format=_TRIPLE_FORMATS[suffix], to_graph=ox.NamedNode(iri))
+            default.append(iri)
+        else:
+            raise knowledge.UnreadableFile(path, f"--load: unknown RDF file type {suffix!r}")
+    # The default graph is the RDF merge of its parts, a set: a triple asserted in two files (a label in the
+    # registry and again in a source's file) must come back once. pyoxigraph's default_graph=[...] unions the
+    # graphs as a multiset, so the merge is materialised once, here, into the store's default graph.
+    union = ox.DefaultGraph()
+    merged = {ox.Quad(q.subject, q.predicate, q.object, union)
+              for iri in default for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
+    store.bulk_extend(merged)
+    return {"default": default}
+
+
+def _named_graphs(store: ox.Store) -> tuple[str, ...]:
+    return tuple(sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))
+
+
+def build(store_path: Path | None = None, load: Sequence[Path] = (), layout: Layout | None = None) -> ServedStore:
+    """The on-disk store to serve: built from the knowledge base, or reused while its fingerprint holds."""
+    start = time.monotonic()
+    layout = layout or default_layout()
+    temporary = store_path is None
+    path = Path(tempfile.mkdtemp(prefix="allegiance-store-")) if store_path is None else Path(store_path)
+    stamp_path = path.with_name(path.name + ".fingerprint.json")
+    wanted = fingerprint(layout, load)
+    recorded = None
+    if not temporary and stamp_path.is_file() and path.is_dir():
+        try:
+            recorded = json.loads(stamp_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            recorded = None
+    disk = ox.Store(str(path))
+    if recorded and recorded.get("fingerprint") == wanted and "parts" not in recorded:
+        rebuilt = False
+        roles = {"default": recorded["default"]}
+    else:
+        stamp_path.unlink(missing_ok=True)
+        disk.clear()
+        roles = _fill(disk, layout, load)
+        disk.flush()
+        if not temporary:
+            stamp_path.write_text(json.dumps({"fingerprint": wanted, **roles}, indent=1), encoding="utf-8")
+        rebuilt = True
+    served = ServedStore(path, disk, tuple(roles["default"]), _named_graphs(disk), rebuilt,
+                         time.monotonic() - start, temporary)
+    log.info("store %s in %.2f s at %s: %d quads in %d named graphs", "built" if rebuilt else "reused from disk",
+             served.seconds, path, len(disk), len(served.named_graphs))
+    return served

@@ -1,0 +1,100 @@
+"""The Starlette application: every surface mounted over one store, one executor and one :class:`Settings`.
+
+``create_app(settings)`` builds (or reuses) the on-disk store, computes the VoID counts, and starts the query
+sandbox, its relay and the workers at start-up (lifespan). The surfaces are routers with explicit dependencies:
+the web UI (``/``), the canned-query API (``/api``), the protocol (``/sparql``), VoID and the linked-data pages
+(also under ``/allegiance``, the path of the public base).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+
+import pyoxigraph as ox
+from rdflib import Graph
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from .. import knowledge, store
+from ..canned import CannedQuery, load_queries
+from ..config import Settings
+from ..namespaces import PREFIXES
+from ..sparql.executor import Executor
+from . import ui, void
+from .api import CannedApi
+from .linked_data import PREFIX, LinkedData
+from .protocol import SparqlProtocol
+from .responses import SecurityHeaders
+from .templates import TEMPLATES
+
+log = logging.getLogger("allegiance.app")
+
+
+def _ontology_graph(served: store.ServedStore) -> Graph:
+    quads = served.store.quads_for_pattern(None, None, None, ox.NamedNode(str(knowledge.ONTOLOGY_GRAPH)))
+    data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
+    g = Graph().parse(data=data.decode("utf-8"), format="nt")
+    for p, ns in PREFIXES.items():
+        g.bind(p, ns, override=True)
+    return g
+
+
+async def home(request: Request) -> Response:
+    return HTMLResponse(TEMPLATES.get_template("index.html").render(prefix=PREFIX))
+
+
+def make_executor(settings: Settings, served: store.ServedStore) -> Executor:
+    return Executor(workers=settings.workers, timeout=settings.timeout, max_bytes=settings.max_answer_bytes,
+                    memory_mb=settings.worker_memory_mb, service_allowlist=settings.service_allowlist,
+                    sandbox=settings.sandbox, cache_bytes=settings.cache_bytes, cache_ttl=settings.cache_ttl,
+                    version=served.version)
+
+
+def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *, served: store.ServedStore | None = None,
+               queries: dict[str, CannedQuery] | None = None) -> Starlette:
+    """The app; ``routes`` are put first (they may override any other); ``queries`` default to ``queries/``."""
+    served = served or store.build(settings.store_path, settings.load)
+    queries = load_queries() if queries is None else queries
+    stats = void.compute(served.store, served.named_graphs)
+    executor = make_executor(settings, served)
+    protocol = SparqlProtocol(executor, settings, served.named_graphs, served.default_graphs)
+    linked = LinkedData(executor, _ontology_graph(served))
+    api = CannedApi(queries, executor, settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await executor.start()
+        log.info("query workers started: %s (sandbox: %s)", executor.worker_pids(), settings.sandbox)
+        try:
+            yield
+        finally:
+            await executor.close()
+
+    all_routes: list[BaseRoute] = [
+        *routes,
+        *ui.routes(served, queries),
+        *api.routes(),
+        Route(PREFIX + "/", home, methods=["GET"]),
+        *protocol.routes(),
+        *void.routes(stats, settings),
+        *linked.routes(),
+    ]
+    middleware = [Middleware(SecurityHeaders)]
+    if settings.cors_origins:
+        # reads only, from any listed origin, never with credentials (writes are never CORS-enabled)
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                                     allow_credentials=False, allow_methods=["GET", "POST", "OPTIONS"],
+                                     allow_headers=["Accept", "Content-Type", "If-None-Match"],
+                                     expose_headers=["ETag", "Link"], max_age=600))
+    app = Starlette(routes=all_routes, middleware=middleware, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.executor = executor
+    app.state.served = served
+    app.state.void_stats = stats
+    return app
