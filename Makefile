@@ -5,7 +5,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test install install-test check
+.PHONY: serve test install install-test check lint test-fast
 
 # Python packages from PyPI, the SPARQL editor (YASGUI) from npm into node_modules/.
 install:
@@ -15,8 +15,8 @@ install:
 # The tests also drive Debian's Chromium headless through Selenium and its chromedriver.
 install-test: install
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/wrk ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver wrk; \
 	fi
 
 serve: install
@@ -25,7 +25,16 @@ serve: install
 check: install
 	allegiance check
 
-# pytest exits 5 when it collects no test: say so plainly instead of failing obscurely.
-test: install-test
+# The linter and the type checker on the package, as CI runs them.
+lint:
+	$(PYTHON) -m ruff check src
+	$(PYTHON) -m mypy
+
+# pytest exits 5 when it collects no test: that is a broken suite, and it fails with a plain message.
+test: install-test lint
 	@$(PYTHON) -m pytest; rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+# The fast tests only (no reasoner, server, browser or data checks): seconds, for the edit loop.
+test-fast:
+	$(PYTHON) -m pytest -m "not slow and not data and not browser" -q
