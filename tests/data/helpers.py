@@ -138,3 +138,24 @@ def stated_bounds(g: Graph, node) -> tuple[dt.date, dt.date] | None:
     first = bounds_of_literal(begin if begin is not None else end)[0]
     last = bounds_of_literal(end if end is not None else begin)[1]
     return first, last
+
+
+def order_excerpts(text: str, parts: list[str]) -> list[str]:
+    """The distinct excerpts of one derivation in the order they occur in ``text`` (white space folded).
+
+    A short excerpt can occur several times in a document: each is placed at its occurrence nearest to the
+    longest excerpt of the derivation (the anchor), which occurs where the quoted passage is.
+    """
+    folded = " ".join(text.split())
+    parts = list(dict.fromkeys(" ".join(p.split()) for p in parts))
+    anchor = max(parts, key=len)
+    at = folded.find(anchor)
+
+    def position(part: str) -> int:
+        hits, i = [], folded.find(part)
+        while i >= 0:
+            hits.append(i)
+            i = folded.find(part, i + 1)
+        return min(hits, key=lambda h: abs(h - at)) if hits else -1
+
+    return sorted(parts, key=lambda p: (position(p), -len(p), p))
