@@ -39,6 +39,7 @@ log = logging.getLogger("allegiance.app")
 def _ontology_graph(served: store.ServedStore) -> Graph:
     quads = served.store.quads_for_pattern(None, None, None, ox.NamedNode(str(knowledge.ONTOLOGY_GRAPH)))
     data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None  # serialize returns the bytes when given no output file
     g = Graph().parse(data=data.decode("utf-8"), format="nt")
     for p, ns in PREFIXES.items():
         g.bind(p, ns, override=True)
@@ -93,6 +94,7 @@ def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *, served: 
                                      allow_headers=["Accept", "Content-Type", "If-None-Match"],
                                      expose_headers=["ETag", "Link"], max_age=600))
     app = Starlette(routes=all_routes, middleware=middleware, lifespan=lifespan)
+    app.router.redirect_slashes = False  # its redirects would be built from the Host header
     app.state.settings = settings
     app.state.executor = executor
     app.state.served = served
