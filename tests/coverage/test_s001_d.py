@@ -101,7 +101,7 @@ FIGURES = [
      "id:united-states", "id:islamic-state", "id:gwu-program-on-extremism", "2015"),
     ("id:s001-figure-foreign-nationals-gwu-2015-travelling", "foreign-fighters", "persons", 250, "exact",
      "id:united-states", "id:islamic-state", "id:gwu-program-on-extremism", "2015"),
-    ("id:s001-figure-foreign-nationals-gwu-2015-investigations", "investigations", "persons", 900, "approximately",
+    ("id:s001-figure-foreign-nationals-gwu-2015-investigations", "investigations", "cases", 900, "approximately",
      "id:united-states", "id:islamic-state", "id:gwu-program-on-extremism", "2015"),
     ("id:s001-figure-foreign-nationals-world-bank-secondary-education", "other-measure", "percent", 69, "exact",
      None, "id:islamic-state", "id:world-bank", "2016-10"),
