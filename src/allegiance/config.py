@@ -38,6 +38,9 @@ class Settings:
     workers: int = field(default=4, metadata=_opt(
         "query worker processes; one client holds at most workers-1 of them at a time"))
     worker_memory_mb: int = field(default=2048, metadata=_opt("memory (data segment, MB) of one query worker"))
+    memory_copy_quads: int = field(default=300_000, metadata=_opt(
+        "a store of at most this many quads is copied into each worker's memory, where queries run faster; "
+        "a larger one is read from disk (0: always from disk)"))
     service_allowlist: tuple[str, ...] = field(default=(WIKIDATA_SPARQL,), metadata=_opt(
         "an http(s) SERVICE endpoint queries may call; repeatable; 'none' forbids all", flag="--allow-service",
         metavar="IRI"))

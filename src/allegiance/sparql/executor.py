@@ -80,12 +80,13 @@ class AnswerCache:
 class Executor:
     def __init__(self, *, workers: int = 4, timeout: float = 10.0, max_bytes: int = 64 << 20,
                  memory_mb: int = 2048, service_allowlist: tuple[str, ...] = (), sandbox: bool = True,
-                 cache_bytes: int = 32 << 20, cache_ttl: float = 60.0,
+                 cache_bytes: int = 32 << 20, cache_ttl: float = 60.0, memory_copy_quads: int = 0,
                  version: Callable[[], str]):
         self.size = max(2, workers)
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.memory_mb = memory_mb
+        self.memory_copy_quads = memory_copy_quads
         self.allowlist = tuple(service_allowlist)
         self.sandbox = sandbox
         self.version = version
@@ -107,7 +108,8 @@ class Executor:
             self.relay = Relay(self.run_dir / "relay.sock", self.allowlist, idle_timeout=self.timeout)
             await self.relay.start()
             holder_pid = await self._start_holder()
-        self.pool = Pool(self.size, self.run_dir, holder_pid=holder_pid, memory_mb=self.memory_mb)
+        self.pool = Pool(self.size, self.run_dir, holder_pid=holder_pid, memory_mb=self.memory_mb,
+                         copy_quads=self.memory_copy_quads, version=self.version)
         await self.pool.start()
 
     async def _start_holder(self) -> int:

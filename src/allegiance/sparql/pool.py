@@ -15,7 +15,10 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+from . import wire
 
 log = logging.getLogger("allegiance.pool")
 
@@ -57,13 +60,16 @@ class Worker:
 class Pool:
     """``size`` workers; :meth:`take` hands out an idle one (FIFO among waiters), :meth:`give` takes it back."""
 
-    def __init__(self, size: int, run_dir: Path, *, holder_pid: int = 0, memory_mb: int = 0):
+    def __init__(self, size: int, run_dir: Path, *, holder_pid: int = 0, memory_mb: int = 0, copy_quads: int = 0,
+                 version: Callable[[], str] | None = None):
         self.size = size
         self.run_dir = run_dir
         self.holder_pid = holder_pid
         self.memory_mb = memory_mb
+        self.copy_quads = copy_quads
+        self.version = version
         self.workers: list[Worker] = []
-        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.idle: asyncio.LifoQueue[Worker] = asyncio.LifoQueue()  # the warmest worker first
         self.spawned = 0
         self.replaced = 0
         self._closing = False
@@ -80,12 +86,20 @@ class Pool:
             process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "allegiance.sparql.worker", "--fd", str(theirs.fileno()),
                 "--holder", str(self.holder_pid),
-                "--memory-mb", str(self.memory_mb),
+                "--memory-mb", str(self.memory_mb), "--memory-copy-quads", str(self.copy_quads),
+                *(["--open", self.version()] if self.version else []),
                 pass_fds=(theirs.fileno(),), stdin=asyncio.subprocess.DEVNULL, stdout=log_file, stderr=log_file,
                 env={**os.environ, "RUST_BACKTRACE": "0"})
         theirs.close()
         reader, writer = await asyncio.open_unix_connection(sock=ours, limit=1 << 20)
-        return Worker(process, reader, writer, log_path)
+        worker = Worker(process, reader, writer, log_path)
+        try:  # ready once it has the store open: no client waits for a worker's start-up
+            kind, _ = await asyncio.wait_for(wire.read_frame(reader, 0), 120)
+        except (TimeoutError, EOFError, asyncio.IncompleteReadError, ConnectionError):
+            kind = b""
+        if kind != wire.READY:
+            log.error("query worker %d did not start: %s", process.pid, worker.log_tail()[-500:])
+        return worker
 
     async def _add(self) -> None:
         worker = await self._spawn()

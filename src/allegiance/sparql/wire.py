@@ -3,8 +3,9 @@
 A frame is one type byte, a 4-byte big-endian length and the payload. Control frames carry JSON (never pickle):
 
   server -> worker   ``J`` a job (JSON)
-  worker -> server   ``P`` the query parsed (JSON: the answer's kind), ``H`` the chosen format (JSON),
-                     ``D`` a chunk of the serialized answer, ``E`` the end of a complete answer,
+  worker -> server   ``R`` ready (the store is open), ``P`` the query parsed (JSON: the answer's kind),
+                     ``H`` the chosen format (JSON), ``D`` a chunk of the serialized answer,
+                     ``E`` the end of a complete answer,
                      ``X`` a typed failure (JSON, :mod:`allegiance.sparql.errors`)
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 HEADER = struct.Struct("!cI")
 MAX_CONTROL = 16 * 1024 * 1024  # a job carries a query of at most --max-body bytes
 
-JOB, PARSED, HEAD, DATA, END, FAILURE = b"J", b"P", b"H", b"D", b"E", b"X"
+JOB, PARSED, HEAD, DATA, END, FAILURE, READY = b"J", b"P", b"H", b"D", b"E", b"X", b"R"
 
 
 def frame(kind: bytes, payload: bytes) -> bytes:

@@ -6,7 +6,8 @@ its parent, and caps its own data segment (``--memory-mb``: a query that needs m
 the worker dies; the executor answers 503). Then, for each job (JSON, :mod:`allegiance.sparql.wire`):
 
 1. opens the job's store version (a read-only snapshot folder, :meth:`allegiance.store.ServedStore.version`) if it
-   is not the one it has open, so a write committed by the server is seen by the next query;
+   is not the one it has open, so a write committed by the server is seen by the next query; a small snapshot
+   (``--memory-copy-quads``) is copied into memory, where the engine is faster;
 2. parses and plans the query (pyoxigraph), with the job's dataset, base IRI and SEP-0007 ``substitutions``, and
    reports ``P`` (parsed) at once: a crash before that is a parser crash (deep nesting), the client's doing;
 3. negotiates the format once, from the answer's kind, the ``format=`` value and the Accept header
@@ -153,11 +154,31 @@ def execute(ox: Any, store: Any, job: dict[str, Any], sock: socket.socket) -> No
     writer.finish(wire.control(wire.HEAD, {"format": fmt.name, "kind": kind.value, "has_next": has_next}))
 
 
-def serve(sock: socket.socket) -> None:
+def open_snapshot(ox: Any, path: str, copy_limit: int) -> Any:
+    """The snapshot, read-only on disk; copied into memory when it holds at most ``copy_limit`` quads (pyoxigraph's
+    in-memory store answers scans and filters 1.5 to 3.5 times faster than RocksDB)."""
+    disk = ox.Store.read_only(path)
+    if copy_limit <= 0:
+        return disk
+    count = 0
+    for _ in disk.quads_for_pattern(None, None, None, None):
+        count += 1
+        if count > copy_limit:
+            return disk
+    memory = ox.Store()
+    memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+    return memory
+
+
+def serve(sock: socket.socket, copy_limit: int, first: str | None) -> None:
     import pyoxigraph as ox
 
     store: Any = None
     version = None
+    if first:  # open the current snapshot before the first job, then say so
+        store = open_snapshot(ox, first, copy_limit)
+        version = first
+    sock.sendall(wire.frame(wire.READY, b""))
     while True:
         try:
             kind, payload = wire.recv_frame(sock)
@@ -169,7 +190,7 @@ def serve(sock: socket.socket) -> None:
         try:
             if job["version"] != version or store is None:
                 store = None
-                store = ox.Store.read_only(job["version"])
+                store = open_snapshot(ox, job["version"], copy_limit)
                 version = job["version"]
             execute(ox, store, job, sock)
         except errors.QueryFailure as failure:
@@ -187,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--holder", type=int, default=0, help="the sandbox holder's PID; 0: no sandbox")
     parser.add_argument("--memory-mb", type=int, default=0)
+    parser.add_argument("--memory-copy-quads", type=int, default=0)
+    parser.add_argument("--open", help="the store version (snapshot folder) to open before the first job")
     args = parser.parse_args(argv)
     from .sandbox import _die_with_parent, enter
 
@@ -200,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     sock = socket.socket(fileno=args.fd)
     try:
-        serve(sock)
+        serve(sock, args.memory_copy_quads, args.open)
     finally:
         sock.close()
     return 0

@@ -54,6 +54,7 @@ def make_executor(settings: Settings, served: store.ServedStore) -> Executor:
     return Executor(workers=settings.workers, timeout=settings.timeout, max_bytes=settings.max_answer_bytes,
                     memory_mb=settings.worker_memory_mb, service_allowlist=settings.service_allowlist,
                     sandbox=settings.sandbox, cache_bytes=settings.cache_bytes, cache_ttl=settings.cache_ttl,
+                    memory_copy_quads=settings.memory_copy_quads,
                     version=served.version)
 
 
