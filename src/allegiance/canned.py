@@ -95,6 +95,7 @@ class Parameter:
         if self.kind == "language":
             return Literal(raw, lang=self.language)
         if self.kind == "typed":
+            assert self.datatype is not None, "a typed parameter has a datatype"
             rdflib_log = logging.getLogger("rdflib.term")
             level = rdflib_log.level
             rdflib_log.setLevel(logging.CRITICAL)  # rdflib logs a traceback for every ill-typed literal
@@ -258,7 +259,8 @@ def parse_query_file(path: Path) -> CannedQuery:
             raise CannedQueryError(f"{path.name}: {exc}") from exc
         seen.setdefault(p.name, p)
     if form == "SELECT":
-        projected = {str(v) for v in prepared.algebra.get("PV", [])}
+        # CompValue.get takes no default (its second argument is ``variables``); a SELECT's algebra always has PV
+        projected = {str(v) for v in prepared.algebra.get("PV")}
         missing = sorted(p.variable for p in seen.values() if p.variable not in projected)
         if missing:
             raise CannedQueryError(f"{path.name}: a SELECT must project its parameters to have them bound "

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -75,9 +74,9 @@ def table(names: list[str], rows: list) -> str:
     cells = [[_short(row[n]) for n in names] for row in rows]
     cells = [[c if len(c) <= MAX_CELL else c[:MAX_CELL - 1] + "…" for c in line] for line in cells]
     widths = [max([len(n), *(len(line[i]) for line in cells)]) for i, n in enumerate(names)]
-    out = [" | ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(),
+    out = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(),
            "-+-".join("-" * w for w in widths)]
-    out += [" | ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in cells]
+    out += [" | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from rdflib import Graph, URIRef
+from rdflib.term import Identifier
 
 from .consistency import ConsistencyResult, check_consistency
 from .inference import closure
@@ -57,7 +58,7 @@ def _count(kb: KnowledgeBase, data: Graph, inferred: Graph, report: Report) -> N
     full = data + inferred
     claim_kinds = {c for c in full.subjects(RDFS.subClassOf, ALG.Claim)} | {ALG.Claim}
     for claim in set((instances + inferred).subjects(RDF.type, ALG.Claim)):
-        asserted = [k for k in instances.objects(claim, RDF.type) if k in claim_kinds]
+        asserted = [k for k in instances.objects(claim, RDF.type) if isinstance(k, Identifier) and k in claim_kinds]
         specific = [k for k in asserted if not any((o, RDFS.subClassOf, k) in full for o in asserted if o != k)]
         report.claims_by_kind[short(sorted(specific or [ALG.Claim])[0])] += 1
     report.triples = len(data)

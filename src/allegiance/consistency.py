@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import owlready2
-from rdflib import Graph, URIRef
+from rdflib import Graph
+from rdflib.term import Identifier
 
 from .inference import closure
 from .namespaces import OWL, RDF
@@ -35,17 +36,21 @@ def _disjointness_culprits(data: Graph) -> list[str]:
     full = Graph()
     full += data
     full += closure(data)
-    pairs: set[tuple[URIRef, URIRef]] = set()
+    # the terms of a parsed graph are all Identifiers (URIRef, BNode, Literal), which sort; rdflib types them as Node
+    pairs: set[tuple[Identifier, Identifier]] = set()
     for a, b in full.subject_objects(OWL.disjointWith):
-        pairs.add((a, b))
+        if isinstance(a, Identifier) and isinstance(b, Identifier):
+            pairs.add((a, b))
     for axiom in full.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(full.items(full.value(axiom, OWL.members)))
+        head = full.value(axiom, OWL.members)
+        members = [m for m in full.items(head) if isinstance(m, Identifier)] if head is not None else []
         pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
     found = []
     for a, b in sorted(pairs):
-        for s in sorted(set(full.subjects(RDF.type, a)) & set(full.subjects(RDF.type, b))):
+        both = set(full.subjects(RDF.type, a)) & set(full.subjects(RDF.type, b))
+        for s in sorted(x for x in both if isinstance(x, Identifier)):
             found.append(f"{s} is both {a} and {b}, which are disjoint")
-    for s in sorted(full.subjects(RDF.type, OWL.Nothing)):
+    for s in sorted(x for x in full.subjects(RDF.type, OWL.Nothing) if isinstance(x, Identifier)):
         found.append(f"{s} is an instance of owl:Nothing")
     return found
 

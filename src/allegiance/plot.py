@@ -184,12 +184,11 @@ def local_name(iri: str | None) -> str | None:
 def _query(store: Any, query: str) -> list[dict[str, str]]:
     """SELECT over the default graph of a ServedStore (the served merge) or of a pyoxigraph store (then the
     union of its graphs); rows of lexical values."""
-    kwargs: dict[str, Any] = {}
     if isinstance(store, ox.Store):
-        kwargs["use_default_graph_as_union"] = True
+        result = store.query(sparql_prologue() + query, use_default_graph_as_union=True)
     else:
-        store = store.store
-    result = store.query(sparql_prologue() + query, **kwargs)
+        result = store.store.query(sparql_prologue() + query)
+    assert isinstance(result, ox.QuerySolutions), "a SELECT query returns solutions"
     names = [v.value for v in result.variables]
     rows = []
     for solution in result:
@@ -307,10 +306,11 @@ SELECT ?claim ?kind (MIN(?when) AS ?date) (SAMPLE(?from) AS ?fromLabel) (SAMPLE(
 
 def timeline_data(store: Any) -> TimelineData:
     """Pledges (dated by the start of their period, else by dcterms:date) and accusations (by dcterms:date)."""
-    events, undated = [], Counter()
+    events: list[Event] = []
+    undated: Counter[str] = Counter()
     for r in _query(store, _EVENTS):
         date = r.get("date")
-        if year_of(date) is None:
+        if date is None or year_of(date) is None:
             undated[r["kind"]] += 1
             continue
         sep = " → " if r["kind"] == "pledge" else ": "
@@ -484,7 +484,7 @@ def draw_network(data: NetworkData, path_or_buffer: str | Path | IO[bytes], fmt:
             colour_key = "affiliation" if e.relation == "affiliation" else (e.kind or "allegiance")
             grouped[(e.source, e.target, colour_key, e.relation, e.ended)].append(e)
         pair_rank: dict[tuple[str, str], int] = Counter()
-        for (src, dst, colour_key, relation, ended), claims in sorted(grouped.items(), key=lambda kv: kv[0][:3]):
+        for (src, dst, colour_key, _relation, ended), claims in sorted(grouped.items(), key=lambda kv: kv[0][:3]):
             if src == dst or src not in pos or dst not in pos:
                 continue
             rank = pair_rank[(src, dst)]
@@ -572,8 +572,8 @@ def draw_timeline(data: TimelineData, path_or_buffer: str | Path | IO[bytes], fm
             bars = top.bar(years, values, bottom=base, color=TIMELINE_COLOURS[kind], label=f"{kind}s", width=0.7)
             for i, patch in enumerate(bars.patches):
                 patch.set_gid(f"year-{kind}-{years[i]}")
-            base = [b + v for b, v in zip(base, values)]
-        for y, total in zip(years, base):
+            base = [b + v for b, v in zip(base, values, strict=True)]
+        for y, total in zip(years, base, strict=True):
             if total:
                 top.text(y, total, str(total), ha="center", va="bottom", fontsize=8)
         top.set_title("Claims per year", fontsize=11, loc="left")
@@ -595,7 +595,7 @@ def draw_timeline(data: TimelineData, path_or_buffer: str | Path | IO[bytes], fm
                                   width=0.8)
                 for i, patch in enumerate(bars.patches):
                     patch.set_gid(f"month-{kind}-{keys[i][0]}-{keys[i][1]:02d}")
-                base = [b + v for b, v in zip(base, values)]
+                base = [b + v for b, v in zip(base, values, strict=True)]
             bottom.set_xticks(xs, [f"{_MONTHS[m - 1][0]}" + (f"\n{y}" if m == 1 else "") for (y, m) in keys],
                               fontsize=7)
             bottom.yaxis.set_major_locator(MaxNLocator(integer=True))

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
+from rdflib.term import Node
 
 from .namespaces import ALG, DCTERMS, PROV, RDF
 
@@ -30,17 +31,17 @@ def _folded_text(path: Path) -> str:
 
 @dataclass(frozen=True)
 class CitationProblem:
-    node: URIRef | None
-    source: URIRef | None
+    node: Node | None  # the node citing the source (an IRI or a blank node)
+    source: Node | None
     message: str
 
     def __str__(self) -> str:
         return f"{self.node}: {self.message}"
 
 
-def source_files(graph: Graph, sources_dir: Path) -> dict[URIRef, Path]:
+def source_files(graph: Graph, sources_dir: Path) -> dict[Node, Path]:
     """Each alg:SourceDocument with the file its dcterms:identifier names in ``sources_dir``."""
-    files = {}
+    files: dict[Node, Path] = {}
     for doc in graph.subjects(RDF.type, ALG.SourceDocument):
         ident = graph.value(doc, DCTERMS.identifier)
         if ident is not None:
@@ -53,23 +54,25 @@ def check_citations(graph: Graph, sources_dir: Path) -> list[CitationProblem]:
     the unqualified prov:wasDerivedFrom is there beside it, and each source's file matches its SHA-256."""
     problems: list[CitationProblem] = []
     files = source_files(graph, sources_dir)
-    for doc, path in files.items():
-        if not path.is_file():
-            problems.append(CitationProblem(doc, doc, f"source file {path} not found"))
+    for doc, file in files.items():
+        if not file.is_file():
+            problems.append(CitationProblem(doc, doc, f"source file {file} not found"))
             continue
         digest = graph.value(doc, ALG.sha256)
-        if digest is not None and hashlib.sha256(path.read_bytes()).hexdigest() != str(digest):
-            problems.append(CitationProblem(doc, doc, f"{path.name} does not match its alg:sha256"))
+        if digest is not None and hashlib.sha256(file.read_bytes()).hexdigest() != str(digest):
+            problems.append(CitationProblem(doc, doc, f"{file.name} does not match its alg:sha256"))
     for node, derivation in graph.subject_objects(PROV.qualifiedDerivation):
         source = graph.value(derivation, PROV.entity)
         if source is None:
             problems.append(CitationProblem(node, None, "a qualified derivation names no prov:entity"))
             continue
         if (node, PROV.wasDerivedFrom, source) not in graph:
-            problems.append(CitationProblem(node, source, f"qualified derivation from {source} without prov:wasDerivedFrom"))
+            problems.append(CitationProblem(node, source,
+                                            f"qualified derivation from {source} without prov:wasDerivedFrom"))
         path = files.get(source)
         if path is None or not path.is_file():
-            problems.append(CitationProblem(node, source, f"cites {source}, which is not a readable alg:SourceDocument"))
+            problems.append(CitationProblem(node, source,
+                                            f"cites {source}, which is not a readable alg:SourceDocument"))
             continue
         excerpts = list(graph.objects(derivation, ALG.excerpt))
         if not excerpts:

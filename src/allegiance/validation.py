@@ -17,8 +17,8 @@ from typing import Any
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql import processor as _sparql_processor
-from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Node
 
 from .namespaces import PREFIXES, RDF, SH, XSD
@@ -64,7 +64,8 @@ def _stable(node: Node | None) -> str:
 
 
 def _message(report: Graph, result: Node) -> str:
-    messages = sorted(report.objects(result, SH.resultMessage), key=lambda m: (getattr(m, "language", None) != "en", str(m)))
+    messages = sorted(report.objects(result, SH.resultMessage),
+                      key=lambda m: (getattr(m, "language", None) != "en", str(m)))
     return str(messages[0]) if messages else ""
 
 
@@ -92,11 +93,12 @@ def _cached_sparql_parsing() -> Iterator[None]:
         return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
 
     with _PATCH_LOCK:
-        _sparql_processor.SPARQLProcessor.query = query
+        # a deliberate monkeypatch of rdflib's method while validating (see above), which mypy forbids by default
+        _sparql_processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
         try:
             yield
         finally:
-            _sparql_processor.SPARQLProcessor.query = original
+            _sparql_processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
 
 
 def validate(data: Graph, shapes: Graph) -> ValidationResult:

@@ -115,7 +115,10 @@ def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 def _quads(graph: Graph, graph_iri: str) -> Iterable[ox.Quad]:
     g = ox.NamedNode(graph_iri)
     for s, p, o in graph:
-        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), g)
+        subject, predicate = to_ox(s), to_ox(p)
+        if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+            raise TypeError(f"not an RDF triple: {s!r} {p!r} {o!r}")
+        yield ox.Quad(subject, predicate, to_ox(o), g)
 
 
 def input_files(layout: Layout, load: Sequence[Path]) -> list[Path]:
@@ -148,9 +151,9 @@ def _fill(store: ox.Store, layout: Layout, load: Sequence[Path]) -> dict:
         if suffix in _QUAD_FORMATS:
             store.bulk_load(path=str(path), format=_QUAD_FORMATS[suffix])
         elif suffix in _TRIPLE_FORMATS:
-            iri = loaded_graph_iri(path)
-            store.bulk_load(path=str(path), format=_TRIPLE_FORMATS[suffix], to_graph=ox.NamedNode(iri))
-            default.append(iri)
+            loaded_iri = loaded_graph_iri(path)
+            store.bulk_load(path=str(path), format=_TRIPLE_FORMATS[suffix], to_graph=ox.NamedNode(loaded_iri))
+            default.append(loaded_iri)
         else:
             raise knowledge.UnreadableFile(path, f"--load: unknown RDF file type {suffix!r}")
     # The default graph is the RDF merge of its parts, a set: a triple asserted in two files (a label in the

@@ -20,10 +20,11 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -35,8 +36,9 @@ from ..sparql import errors
 from ..sparql import formats as negotiation
 from ..sparql.executor import Executor
 from ..sparql.jobs import Job
-from .responses import error, failure, rdf_response, run_query
+from .responses import error, failure, run_query
 from .templates import TEMPLATES
+
 KINDS = ("id", "source", "concept")
 PREFIX = "/allegiance"
 _DOCS = {f.extension: f for f in (*negotiation.RDF_DOCUMENT_FORMATS, negotiation.HTML)}
@@ -157,7 +159,7 @@ class Renderer:
         return rows
 
     def claim(self, c) -> dict:
-        responses = []
+        responses: list[dict[str, Any]] = []
         for r in self.g.subjects(ALG.respondsTo, c):
             kinds = [k for t, k in _RESPONSE_TYPES.items() if (r, RDF.type, t) in self.g] or ["response"]
             responses.append({"kind": kinds[0], "node": self.view(r), "statements": self.statements(r),
@@ -244,10 +246,10 @@ class LinkedData:
         g = Graph().parse(data=body.decode("utf-8"), format="nt")
         r = Renderer(g, self.ontology, prefix)
         against, by, other = [], [], defaultdict(list)
-        for c in sorted(set(g.subjects(ALG.accused, iri))):
-            against.append(r.claim(c))
-        for c in sorted(set(g.subjects(ALG.accuser, iri))):
-            by.append(r.claim(c))
+        for claim in sorted({x for x in g.subjects(ALG.accused, iri) if isinstance(x, Identifier)}):
+            against.append(r.claim(claim))
+        for claim in sorted({x for x in g.subjects(ALG.accuser, iri) if isinstance(x, Identifier)}):
+            by.append(r.claim(claim))
         seen = {ALG.accused, ALG.accuser}
         for c, p in sorted(set(g.subject_predicates(iri))):
             if p in seen or isinstance(c, BNode):
@@ -259,7 +261,8 @@ class LinkedData:
                     not str(node).startswith(ONTOLOGY_IRI):
                 related[str(node)] = r.view(node)
         return TEMPLATES.get_template("entity.html").render(
-            iri=str(iri), path=local_path(str(iri), prefix), title=r.label(iri), prefix=prefix, own_statements=r.statements(iri), own_sources=r.sources(iri),
+            iri=str(iri), path=local_path(str(iri), prefix), title=r.label(iri), prefix=prefix,
+            own_statements=r.statements(iri), own_sources=r.sources(iri),
             against=against, by=by, other=dict(sorted(other.items())),
             related=sorted(related.values(), key=lambda v: v.text.lower()),
             rdf_links=[(f.extension, f.media_type) for f in negotiation.RDF_DOCUMENT_FORMATS],
@@ -304,12 +307,13 @@ def render_ontology(g: Graph) -> str:
         return sorted((term(n) for n in nodes), key=lambda t: t["label"].lower())
 
     schemes = []
-    for scheme in sorted(set(g.subjects(RDF.type, SKOS.ConceptScheme))):
+    for scheme in sorted({x for x in g.subjects(RDF.type, SKOS.ConceptScheme) if isinstance(x, Identifier)}):
         concepts = set(g.subjects(SKOS.inScheme, scheme)) | set(g.objects(scheme, SKOS.hasTopConcept))
+        entries: list[dict[str, Any]] = [{"node": r.view(c),
+                                          "definitions": [str(x) for x in g.objects(c, SKOS.definition)]}
+                                         for c in concepts]
         schemes.append({"node": r.view(scheme), "definitions": [str(x) for x in g.objects(scheme, SKOS.definition)],
-                        "concepts": sorted(({"node": r.view(c),
-                                             "definitions": [str(x) for x in g.objects(c, SKOS.definition)]}
-                                            for c in concepts), key=lambda c: c["node"].text.lower())})
+                        "concepts": sorted(entries, key=lambda c: c["node"].text.lower())})
     onto = URIRef(ONTOLOGY_IRI)
     return TEMPLATES.get_template("ontology.html").render(
         title=r.label(onto) if (onto, None, None) in g else "allegiance ontology", iri=ONTOLOGY_IRI,

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from .. import __version__
-from ..sparql import formats as negotiation
 from ..canned import CannedQuery, Parameter
+from ..sparql import formats as negotiation
 from ..sparql.formats import Kind
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

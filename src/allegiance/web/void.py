@@ -49,7 +49,8 @@ class Stats:
 
 _COUNTS = """SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?p) AS ?p_) (COUNT(DISTINCT ?o) AS ?o_)
   WHERE { ?s ?p ?o }"""
-_ENTITIES = f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")) }}"""
+_ENTITIES = f"""SELECT (COUNT(DISTINCT ?s) AS ?n)
+  WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")) }}"""
 _CLASSES = "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"
 
 
@@ -57,29 +58,34 @@ def _int(term) -> int:
     return int(term.value)
 
 
-def _graphs(graphs: Sequence[str] | None) -> list[ox.NamedNode | ox.DefaultGraph]:
+def _graphs(graphs: Sequence[str] | None) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
     """The named graphs, or (``None``) the store's default graph, the served merge."""
     return [ox.DefaultGraph()] if graphs is None else [ox.NamedNode(g) for g in graphs]
 
 
+def _select(store: ox.Store, query: str, graphs: Sequence[str] | None) -> ox.QuerySolutions:
+    """The solutions of a SELECT whose default graph is ``graphs`` (see ``_graphs``), with no named graph."""
+    result = store.query(query, default_graph=_graphs(graphs), named_graphs=[])
+    assert isinstance(result, ox.QuerySolutions), "a SELECT query returns solutions"
+    return result
+
+
 def _counts(store: ox.Store, graphs: Sequence[str] | None) -> Counts:
-    kw = {"default_graph": _graphs(graphs), "named_graphs": []}
-    row = next(iter(store.query(_COUNTS, **kw)))
-    entities = _int(next(iter(store.query(_ENTITIES, **kw)))["n"])
-    classes = _int(next(iter(store.query(_CLASSES, **kw)))["n"])
+    row = next(iter(_select(store, _COUNTS, graphs)))
+    entities = _int(next(iter(_select(store, _ENTITIES, graphs)))["n"])
+    classes = _int(next(iter(_select(store, _CLASSES, graphs)))["n"])
     return Counts(_int(row["t"]), entities, classes, _int(row["p_"]), _int(row["s_"]), _int(row["o_"]))
 
 
 def compute(store: ox.Store, named_graphs: Sequence[str]) -> Stats:
     """Counts of the default graph (the served merge) and of each named graph."""
-    kw = {"default_graph": _graphs(None), "named_graphs": []}
-    classes = {r["c"].value: _int(r["n"]) for r in store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER isIRI(?c) } GROUP BY ?c", **kw)}
-    properties = {r["p"].value: _int(r["n"]) for r in store.query(
-        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", **kw)}
-    links = _int(next(iter(store.query(
-        f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{SKOS.exactMatch}> ?o FILTER STRSTARTS(STR(?o), "{WIKIDATA}") }}',
-        **kw)))["n"])
+    classes = {r["c"].value: _int(r["n"]) for r in _select(
+        store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER isIRI(?c) } GROUP BY ?c", None)}
+    properties = {r["p"].value: _int(r["n"]) for r in _select(
+        store, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", None)}
+    links = _int(next(iter(_select(
+        store, f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{SKOS.exactMatch}> ?o FILTER STRSTARTS(STR(?o), "{WIKIDATA}") }}',
+        None)))["n"])
     known = sorted(set(PREFIXES.values()), key=len, reverse=True)
     vocabularies = set()
     for term in [*classes, *properties]:
