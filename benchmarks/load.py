@@ -98,11 +98,11 @@ def _check_stages() -> dict:
     times: dict[str, float] = {}
     t = time.perf_counter()
     from allegiance import check as check_mod
-    from allegiance.consistency import check_consistency
-    from allegiance.inference import closure
-    from allegiance.knowledge import load
-    from allegiance.provenance import check_citations
-    from allegiance.validation import validate
+    from allegiance.kb.consistency import check_consistency
+    from allegiance.kb.inference import closure
+    from allegiance.kb.load import load
+    from allegiance.kb.citations import check_citations
+    from allegiance.kb.validation import validate
     times["import"] = time.perf_counter() - t
 
     t = time.perf_counter()

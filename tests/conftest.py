@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from allegiance.knowledge import KnowledgeBase, load
+from allegiance.kb.load import KnowledgeBase, load
 from allegiance.namespaces import sparql_prologue
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from allegiance.canned import CannedQuery, CannedQueryError, ParameterError, load_queries, parse_query_file
+from allegiance.sparql.canned import CannedQuery, CannedQueryError, ParameterError, load_queries, parse_query_file
 from allegiance.sparql.jobs import Job
 from allegiance.sparql.worker import query_options
 

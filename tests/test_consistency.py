@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from allegiance.consistency import check_consistency
-from allegiance.knowledge import parse_file
+from allegiance.kb.consistency import check_consistency
+from allegiance.kb.load import parse_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "owl"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from allegiance.inference import closure, infer
+from allegiance.kb.inference import closure, infer
 from allegiance.namespaces import ALG, ID, ORG, OWL, PROV, RDF, RDFS
 
 TBOX = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, URIRef
 
 from allegiance.namespaces import ALG, PROV, RDF, SRC, ID
-from allegiance.provenance import check_citations, fold_whitespace
+from allegiance.kb.citations import check_citations, fold_whitespace
 
 
 def test_every_excerpt_occurs_in_its_source(kb, kb_graph):

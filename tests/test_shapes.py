@@ -16,9 +16,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
 
-from allegiance.knowledge import parse_file
+from allegiance.kb.load import parse_file
 from allegiance.namespaces import ALG, ID, OWL, PREFIXES, RDF, RDFS, SH
-from allegiance.validation import Violation, format_violation, qname, validate
+from allegiance.kb.validation import Violation, format_violation, qname, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 ALGSH = Namespace("https://w3id.org/allegiance/shapes#")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .namespaces import BASE
+from allegiance.namespaces import BASE
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 

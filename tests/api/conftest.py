@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from allegiance.canned import load_queries, parse_query_file
+from allegiance.sparql.canned import load_queries, parse_query_file
 from allegiance.config import WIKIDATA_SPARQL, Settings
 from allegiance.web.app import create_app
 

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from openapi_spec_validator import validate
 
-from allegiance.canned import load_queries
+from allegiance.sparql.canned import load_queries
 
 from .conftest import ID, values
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from allegiance.knowledge import load
+from allegiance.kb.load import load
 from allegiance.store import to_ox
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "cookbook.md"

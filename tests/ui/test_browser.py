@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from allegiance.web import ui as webui
-from allegiance.canned import load_queries
+from allegiance.sparql.canned import load_queries
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -7,7 +7,9 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from allegiance import cli, plot
+from allegiance import cli
+from allegiance.plots import data as pictures
+from allegiance.plots import draw
 from allegiance import store as store_module
 
 from .conftest import GRAPH, ID, TTL
@@ -15,12 +17,12 @@ from .conftest import GRAPH, ID, TTL
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def claims(data: plot.NetworkData) -> set[str]:
+def claims(data: pictures.NetworkData) -> set[str]:
     return {e.claim.removeprefix(ID) for e in data.edges}
 
 
 def test_network_all_years(small_store):
-    data = plot.network_data(small_store)
+    data = pictures.network_data(small_store)
     assert claims(data) == {"p1", "p2", "p3", "p4"}
     assert {n.label: n.role for n in data.nodes} == {
         "Islamic State": "pledgee", "al-Qaeda": "pledgee",
@@ -45,7 +47,7 @@ def test_network_all_years(small_store):
     (2030, {"p1", "p3"}, 1),  # no end: still active
 ])
 def test_network_year_filter(small_store, year, expected, undated):
-    data = plot.network_data(small_store, year=year)
+    data = pictures.network_data(small_store, year=year)
     assert claims(data) == expected
     assert data.undated == undated
     assert data.year == year
@@ -53,27 +55,27 @@ def test_network_year_filter(small_store, year, expected, undated):
 
 
 def test_network_roles_follow_the_year(small_store):
-    data = plot.network_data(small_store, year=2014)
+    data = pictures.network_data(small_store, year=2014)
     assert {n.label: n.role for n in data.nodes} == {
         "Islamic State": "pledgee", "al-Qaeda": "pledgee", "Group One": "ongoing", "Group Two": "ended"}
 
 
 def test_network_with_affiliations(small_store):
-    data = plot.network_data(small_store, year=2012, affiliations=True)
+    data = pictures.network_data(small_store, year=2012, affiliations=True)
     assert claims(data) == {"p2", "a1"}
     a1 = next(e for e in data.edges if e.claim == ID + "a1")
     assert (a1.relation, a1.kind) == ("affiliation", "ally")
-    assert plot.network_data(small_store, year=2012).edges == tuple(e for e in data.edges if e.relation == "pledge")
+    assert pictures.network_data(small_store, year=2012).edges == tuple(e for e in data.edges if e.relation == "pledge")
 
 
 def test_network_over_a_plain_store():
     store = ox.Store()
     store.load(TTL.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(GRAPH))
-    assert claims(plot.network_data(store)) == {"p1", "p2", "p3", "p4"}
+    assert claims(pictures.network_data(store)) == {"p1", "p2", "p3", "p4"}
 
 
 def test_timeline_data(small_store):
-    data = plot.timeline_data(small_store)
+    data = pictures.timeline_data(small_store)
     assert [(e.claim.removeprefix(ID), e.kind, e.date, e.year, e.month) for e in data.events] == [
         ("p2", "pledge", "2010", 2010, None),
         ("c1", "accusation", "2014-06-10", 2014, 6),
@@ -100,8 +102,8 @@ def _svg(draw, data) -> str:
 
 
 def test_draw_network_svg_keeps_text_and_is_deterministic(small_store):
-    data = plot.network_data(small_store)
-    svg = _svg(plot.draw_network, data)
+    data = pictures.network_data(small_store)
+    svg = _svg(draw.draw_network, data)
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     for label in ("Islamic State", "al-Qaeda", "Group One", "Group Two", "Group Three", "pledge of allegiance",
                   "declared support", "ended", "all years"):
@@ -109,27 +111,27 @@ def test_draw_network_svg_keeps_text_and_is_deterministic(small_store):
     for slug in ("is", "aq", "g1", "g2", "g3"):
         assert f'id="node-{slug}"' in svg
     assert "<dc:date>" not in svg
-    assert svg == _svg(plot.draw_network, plot.network_data(small_store))
+    assert svg == _svg(draw.draw_network, pictures.network_data(small_store))
 
 
 def test_draw_network_empty_year(small_store):
-    svg = _svg(plot.draw_network, plot.network_data(small_store, year=1990))
+    svg = _svg(draw.draw_network, pictures.network_data(small_store, year=1990))
     assert "no pledge in this selection" in svg and "active in 1990" in svg
 
 
 def test_draw_timeline_png_and_svg(small_store):
-    data = plot.timeline_data(small_store)
+    data = pictures.timeline_data(small_store)
     buffer = io.BytesIO()
-    plot.draw_timeline(data, buffer, "png")
+    draw.draw_timeline(data, buffer, "png")
     assert buffer.getvalue().startswith(PNG_MAGIC)
-    svg = _svg(plot.draw_timeline, data)
+    svg = _svg(draw.draw_timeline, data)
     assert "Claims per year" in svg and "pledges" in svg and "accusations" in svg
     assert 'id="year-pledge-2014"' in svg and 'id="month-accusation-2014-06"' in svg
 
 
 def test_draw_rejects_unknown_format(small_store, tmp_path):
     with pytest.raises(ValueError):
-        plot.draw_timeline(plot.timeline_data(small_store), tmp_path / "x.pdf", "pdf")
+        draw.draw_timeline(pictures.timeline_data(small_store), tmp_path / "x.pdf", "pdf")
 
 
 @pytest.fixture()

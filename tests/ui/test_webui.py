@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from allegiance.web import ui as webui
-from allegiance.canned import load_queries
+from allegiance.sparql.canned import load_queries
 from allegiance.paths import Layout, default_layout
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -12,12 +12,15 @@ from __future__ import annotations
 import html
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 ALG = Namespace("https://w3id.org/allegiance/ontology#")
 _PREFIXES = {
@@ -90,22 +93,27 @@ def example_query(cls: URIRef) -> str:
             "  OPTIONAL { ?x rdfs:label ?label }\n} ORDER BY ?x LIMIT 5")
 
 
+def _iris(nodes: Iterable[Node]) -> list[URIRef]:
+    """The IRIs among ``nodes``, sorted (blank nodes are class expressions, documented where they are used)."""
+    return sorted({n for n in nodes if isinstance(n, URIRef)})
+
+
 def collect(ontology: Graph, instances: Graph) -> tuple[list[Term], list[Term], list[tuple[URIRef, str, list]]]:
     """Classes, properties and concept schemes of the ontology, with their use in ``instances``."""
     classes: list[Term] = []
-    for c in sorted(set(ontology.subjects(RDF.type, OWL.Class))):
-        if not isinstance(c, URIRef) or not str(c).startswith(str(ALG)):
+    for c in _iris(ontology.subjects(RDF.type, OWL.Class)):
+        if not str(c).startswith(str(ALG)):
             continue
         members = set(instances.subjects(RDF.type, c))
         used = Counter(qname(p) for m in members for p in set(instances.predicates(m, None)) if p != RDF.type)
         classes.append(Term(
             iri=c, kind="class", label=_text(ontology, c, RDFS.label), definition=_text(ontology, c, SKOS.definition),
-            parents=[qname(p) for p in sorted(ontology.objects(c, RDFS.subClassOf)) if isinstance(p, URIRef)],
+            parents=[qname(p) for p in _iris(ontology.objects(c, RDFS.subClassOf))],
             count=len(members), usage=sorted(used.items(), key=lambda kv: (-kv[1], kv[0]))[:12],
             example=example_query(c)))
     properties: list[Term] = []
     for kind, rdf_kind in (("object property", OWL.ObjectProperty), ("datatype property", OWL.DatatypeProperty)):
-        for p in sorted(set(ontology.subjects(RDF.type, rdf_kind))):
+        for p in _iris(ontology.subjects(RDF.type, rdf_kind)):
             if not str(p).startswith(str(ALG)):
                 continue
             statements = list(instances.subject_objects(p))
@@ -114,13 +122,13 @@ def collect(ontology: Graph, instances: Graph) -> tuple[list[Term], list[Term], 
             domain, rng = ontology.value(p, RDFS.domain), ontology.value(p, RDFS.range)
             properties.append(Term(
                 iri=p, kind=kind, label=_text(ontology, p, RDFS.label), definition=_text(ontology, p, SKOS.definition),
-                parents=[qname(x) for x in sorted(ontology.objects(p, RDFS.subPropertyOf))],
+                parents=[qname(x) for x in _iris(ontology.objects(p, RDFS.subPropertyOf))],
                 domain=_class_expr(ontology, domain) if domain is not None else "",
                 range=_class_expr(ontology, rng) if rng is not None else "",
                 count=len(statements), usage=sorted(on.items(), key=lambda kv: (-kv[1], kv[0]))[:8]))
-    schemes = []
-    for s in sorted(set(ontology.subjects(RDF.type, SKOS.ConceptScheme))):
-        concepts = sorted(set(ontology.subjects(SKOS.inScheme, s)))
+    schemes: list[tuple[URIRef, str, list[Any]]] = []
+    for s in _iris(ontology.subjects(RDF.type, SKOS.ConceptScheme)):
+        concepts = _iris(ontology.subjects(SKOS.inScheme, s))
         schemes.append((s, _text(ontology, s, SKOS.prefLabel),
                         [(c, _text(ontology, c, SKOS.prefLabel), _text(ontology, c, SKOS.definition),
                           sum(1 for _ in instances.subjects(None, c))) for c in concepts]))
@@ -161,8 +169,9 @@ def render_markdown(ontology: Graph, instances: Graph) -> str:
     out.append("## Concept schemes\n")
     out.append("The SKOS concept schemes are documents of their own (`ontology/concepts.ttl`); the count is how many "
                "statements of the instances use each concept.\n")
-    for s, label, concepts in schemes:
-        out += [f"### {label}\n", f"`{qname(s)}`\n", "| concept | label | definition | used |", "|---|---|---|---|"]
+    for scheme, label, concepts in schemes:
+        out += [f"### {label}\n", f"`{qname(scheme)}`\n", "| concept | label | definition | used |",
+                "|---|---|---|---|"]
         out += [f"| `{qname(c)}` | {lab} | {d} | {n} |" for c, lab, d, n in concepts]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
@@ -189,7 +198,7 @@ def render_html(ontology: Graph, instances: Graph) -> str:
                    f"<p>{e(t.kind)}; domain {e(t.domain or '—')}; range {e(t.range or '—')}; "
                    f"statements: {t.count}.</p></article>")
     out.append("<h2>Concept schemes</h2>")
-    for s, label, concepts in schemes:
+    for _scheme, label, concepts in schemes:
         out.append(f"<h3>{e(label)}</h3><table><tr><th>concept</th><th>label</th><th>definition</th><th>used</th></tr>")
         out += [f"<tr><td>{e(qname(c))}</td><td>{e(lab)}</td><td>{e(d)}</td><td>{n}</td></tr>"
                 for c, lab, d, n in concepts]
@@ -199,7 +208,7 @@ def render_html(ontology: Graph, instances: Graph) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..knowledge import load
+    from allegiance.kb.load import load
 
     argv = sys.argv[1:] if argv is None else argv
     kb = load()

@@ -32,12 +32,12 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-from . import errors, wire
-from .formats import Kind, by_name
-from .jobs import Answer, Job
-from .pool import Pool, Worker
-from .relay import Relay, endpoint_of
-from .sandbox import SandboxUnavailable
+from allegiance.sparql import errors, wire
+from allegiance.sparql.formats import Kind, by_name
+from allegiance.sparql.jobs import Answer, Job
+from allegiance.sparql.pool import Pool, Worker
+from allegiance.sparql.relay import Relay, endpoint_of
+from allegiance.sparql.sandbox import SandboxUnavailable
 
 log = logging.getLogger("allegiance.executor")
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .formats import Format, Kind
+from allegiance.sparql.formats import Format, Kind
 
 Term = tuple[str, str, str | None, str | None]  # ("iri" | "literal", value, datatype, language)
 

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import wire
+from allegiance.sparql import wire
 
 log = logging.getLogger("allegiance.pool")
 

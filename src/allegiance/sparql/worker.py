@@ -29,8 +29,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import errors, wire
-from .formats import OFFERS, Kind, choose, describe
+from allegiance.sparql import errors, wire
+from allegiance.sparql.formats import OFFERS, Kind, choose, describe
 
 FLUSH_AT = 256 * 1024
 
@@ -211,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--memory-copy-quads", type=int, default=0)
     parser.add_argument("--open", help="the store version (snapshot folder) to open before the first job")
     args = parser.parse_args(argv)
-    from .sandbox import _die_with_parent, enter
+    from allegiance.sparql.sandbox import _die_with_parent, enter
 
     _die_with_parent()
     if args.holder:

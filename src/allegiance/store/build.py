@@ -29,9 +29,11 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF as _RDF
 
-from .. import __version__, inference, knowledge
-from ..namespaces import GRAPH
-from ..paths import Layout, default_layout
+from allegiance import __version__
+from allegiance.kb import inference
+from allegiance.kb import load as knowledge
+from allegiance.namespaces import GRAPH
+from allegiance.paths import Layout, default_layout
 
 log = logging.getLogger("allegiance.store")
 

@@ -2,7 +2,7 @@
 
 Each ``queries/<name>.rq`` is served at ``/api/<name>`` (GET, and POST form when its header says ``method: POST``).
 Its parameters come from the query string (or form) by their exposed names and are bound by the engine
-(:meth:`allegiance.canned.CannedQuery.job`, SEP-0007 substitutions; the text is never changed); ``format``
+(:meth:`allegiance.sparql.canned.CannedQuery.job`, SEP-0007 substitutions; the text is never changed); ``format``
 overrides the Accept header exactly as at ``/sparql``; ``page`` (from 1) selects a page of a paginated query, with
 ``Link`` headers (``first``, ``prev``, ``next``) built from the server's public URL. Every error is problem+json:
 400 naming the parameter, 404 for an unknown query, 405, 406, and the engine's own status.
@@ -17,15 +17,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, Router
 
-from ..canned import CannedQuery, ParameterError
-from ..config import Settings
-from ..sparql import errors
-from ..sparql.executor import Executor
-from ..sparql.formats import HTML, SPARQL_JSON, choose
-from . import openapi
-from .protocol import RequestBodyTooLarge, media_type_of, read_body
-from .responses import answer, error, failure, not_modified, run_query
-from .templates import TEMPLATES
+from allegiance.config import Settings
+from allegiance.sparql import errors
+from allegiance.sparql.canned import CannedQuery, ParameterError
+from allegiance.sparql.executor import Executor
+from allegiance.sparql.formats import HTML, SPARQL_JSON, choose
+from allegiance.web import openapi
+from allegiance.web.protocol import RequestBodyTooLarge, media_type_of, read_body
+from allegiance.web.responses import answer, error, failure, not_modified, run_query
+from allegiance.web.templates import TEMPLATES
 
 RESERVED = ("format", "page")
 

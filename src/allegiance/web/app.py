@@ -21,17 +21,18 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .. import knowledge, store
-from ..canned import CannedQuery, load_queries
-from ..config import Settings
-from ..namespaces import PREFIXES
-from ..sparql.executor import Executor
-from . import ui, void
-from .api import CannedApi
-from .linked_data import PREFIX, LinkedData
-from .protocol import SparqlProtocol
-from .responses import SecurityHeaders
-from .templates import TEMPLATES
+from allegiance import store
+from allegiance.config import Settings
+from allegiance.kb import load as knowledge
+from allegiance.namespaces import PREFIXES
+from allegiance.sparql.canned import CannedQuery, load_queries
+from allegiance.sparql.executor import Executor
+from allegiance.web import ui, void
+from allegiance.web.api import CannedApi
+from allegiance.web.linked_data import PREFIX, LinkedData
+from allegiance.web.protocol import SparqlProtocol
+from allegiance.web.responses import SecurityHeaders
+from allegiance.web.templates import TEMPLATES
 
 log = logging.getLogger("allegiance.app")
 

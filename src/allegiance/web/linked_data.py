@@ -30,14 +30,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..namespaces import ALG, BASE, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV
-from ..namespaces import prefixed_name as qname
-from ..sparql import errors
-from ..sparql import formats as negotiation
-from ..sparql.executor import Executor
-from ..sparql.jobs import Job
-from .responses import error, failure, run_query
-from .templates import TEMPLATES
+from allegiance.namespaces import ALG, BASE, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV
+from allegiance.namespaces import prefixed_name as qname
+from allegiance.sparql import errors
+from allegiance.sparql import formats as negotiation
+from allegiance.sparql.executor import Executor
+from allegiance.sparql.jobs import Job
+from allegiance.web.responses import error, failure, run_query
+from allegiance.web.templates import TEMPLATES
 
 KINDS = ("id", "source", "concept")
 PREFIX = "/allegiance"

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from .. import __version__
-from ..canned import CannedQuery, Parameter
-from ..sparql import formats as negotiation
-from ..sparql.formats import Kind
+from allegiance import __version__
+from allegiance.sparql import formats as negotiation
+from allegiance.sparql.canned import CannedQuery, Parameter
+from allegiance.sparql.formats import Kind
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

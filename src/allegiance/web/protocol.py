@@ -20,11 +20,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, Router
 
-from ..config import Settings
-from ..sparql.executor import Executor
-from ..sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
-from ..sparql.jobs import Dataset, Job
-from .responses import error, query_response, rdf_response
+from allegiance.config import Settings
+from allegiance.sparql.executor import Executor
+from allegiance.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
+from allegiance.sparql.jobs import Dataset, Job
+from allegiance.web.responses import error, query_response, rdf_response
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")

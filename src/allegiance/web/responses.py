@@ -20,10 +20,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..sparql import errors
-from ..sparql.executor import Executor
-from ..sparql.formats import RDF_DOCUMENT_FORMATS, choose, content_type, describe
-from ..sparql.jobs import Answer, Job
+from allegiance.sparql import errors
+from allegiance.sparql.executor import Executor
+from allegiance.sparql.formats import RDF_DOCUMENT_FORMATS, choose, content_type, describe
+from allegiance.sparql.jobs import Answer, Job
 
 PROBLEM_JSON = "application/problem+json"
 CACHE_CONTROL = "public, max-age=0, must-revalidate"  # answers change only with the store: revalidate by ETag

@@ -9,7 +9,7 @@
   still works, with a plain text area and a table of its own, and says how to install the editor.
 - ``/network`` and ``/timeline``: HTML pages with the pictures (the network with a year filter);
 - ``/plots/network.{svg,png,json}?year=YYYY&affiliations=1`` and ``/plots/timeline.{svg,png,json}``: the pictures,
-  drawn by :mod:`allegiance.plot` (the same code as ``allegiance plot``) in a worker thread, cached per request.
+  drawn by :mod:`allegiance.plots` (the same code as ``allegiance plot``) in a worker thread, cached per request.
 
 The store and the canned queries are given to :func:`routes` by the app factory.
 """
@@ -29,12 +29,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import plot
-from ..canned import CannedQuery
-from ..paths import Layout, default_layout
-from .responses import error
-from .templates import STATIC as STATIC_DIR
-from .templates import TEMPLATES as UI_TEMPLATES
+from allegiance.paths import Layout, default_layout
+from allegiance.plots import data as plot
+from allegiance.plots.draw import picture
+from allegiance.sparql.canned import CannedQuery
+from allegiance.web.responses import error
+from allegiance.web.templates import STATIC as STATIC_DIR
+from allegiance.web.templates import TEMPLATES as UI_TEMPLATES
 
 YASGUI_URL = "/static/vendor/yasgui"
 UI_STATIC_URL = "/static/ui"
@@ -94,7 +95,7 @@ class _Pictures:
                 data = (plot.network_data(store, year, affiliations) if which == "network"
                         else plot.timeline_data(store))
                 return json.dumps(data.to_json(), ensure_ascii=False, indent=1).encode("utf-8")
-            return plot.picture(store, which, fmt, year, affiliations)
+            return picture(store, which, fmt, year, affiliations)
 
         return await run_in_threadpool(self._get, key, make)
 

@@ -18,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..config import Settings
-from ..namespaces import BASE, PREFIXES
-from .responses import rdf_response
+from allegiance.config import Settings
+from allegiance.namespaces import BASE, PREFIXES
+from allegiance.web.responses import rdf_response
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 WIKIDATA = "http://www.wikidata.org/entity/"

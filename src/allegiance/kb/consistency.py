@@ -16,8 +16,8 @@ import owlready2
 from rdflib import Graph
 from rdflib.term import Identifier
 
-from .inference import closure
-from .namespaces import OWL, RDF
+from allegiance.kb.inference import closure
+from allegiance.namespaces import OWL, RDF
 
 
 @dataclass

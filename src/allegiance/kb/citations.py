@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import Graph, Literal
 from rdflib.term import Node
 
-from .namespaces import ALG, DCTERMS, PROV, RDF
+from allegiance.namespaces import ALG, DCTERMS, PROV, RDF
 
 _WS = re.compile(r"\s+")
 

@@ -10,15 +10,15 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from allegiance import __version__
 
 # name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("allegiance.check", "parse, reason over and validate the knowledge base; print a report"),
-    "infer": ("allegiance.inference", "write the inferred triples (OWL RL closure) as N-Triples"),
-    "serve": ("allegiance.server", "serve the knowledge base over the SPARQL 1.1 Protocol, with linked-data pages"),
-    "query": ("allegiance.canned_cli", "run a canned query from queries/"),
-    "plot": ("allegiance.plot", "draw the allegiance network or the timeline as SVG or PNG"),
+    "check": ("allegiance.cli.check", "parse, reason over and validate the knowledge base; print a report"),
+    "infer": ("allegiance.cli.infer", "write the inferred triples (OWL RL closure) as N-Triples"),
+    "serve": ("allegiance.cli.serve", "serve the knowledge base over the SPARQL 1.1 Protocol, with linked-data pages"),
+    "query": ("allegiance.cli.query", "run a canned query from queries/"),
+    "plot": ("allegiance.cli.plot", "draw the allegiance network or the timeline as SVG or PNG"),
 }
 
 

@@ -16,12 +16,12 @@ from typing import TextIO
 from rdflib import Graph, URIRef
 from rdflib.term import Identifier
 
-from .consistency import ConsistencyResult, check_consistency
-from .inference import closure
-from .knowledge import KnowledgeBase, UnreadableFile, load
-from .namespaces import ALG, OWL, RDF, RDFS
-from .namespaces import prefixed_name as short
-from .provenance import CitationProblem, check_citations
+from allegiance.kb.citations import CitationProblem, check_citations
+from allegiance.kb.consistency import ConsistencyResult, check_consistency
+from allegiance.kb.inference import closure
+from allegiance.kb.load import KnowledgeBase, UnreadableFile, load
+from allegiance.namespaces import ALG, OWL, RDF, RDFS
+from allegiance.namespaces import prefixed_name as short
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -72,14 +72,14 @@ def build_report(kb: KnowledgeBase, reason: bool = True, shapes: bool = True) ->
     if reason:
         report.consistency = check_consistency(data)
     if shapes:
-        from .validation import validate  # the SHACL layer
+        from allegiance.kb.validation import validate  # the SHACL layer
 
         report.shape_violations = list(validate(data, kb.shapes).violations)
     return report
 
 
 def print_report(report: Report, out: TextIO) -> None:
-    from .validation import format_violation
+    from allegiance.kb.validation import format_violation
 
     w = out.write
     w(f"allegiance check: {len(report.files)} files, {report.triples} triples (ontology + instances)\n")

@@ -14,7 +14,7 @@ import time
 import typing
 from typing import Any
 
-from .config import ConfigurationError, Settings
+from allegiance.config import ConfigurationError, Settings
 
 _HINTS = typing.get_type_hints(Settings)
 
@@ -58,8 +58,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .sparql.sandbox import SandboxUnavailable
-    from .web.app import create_app
+    from allegiance.sparql.sandbox import SandboxUnavailable
+    from allegiance.web.app import create_app
 
     started = time.monotonic()
     try:
@@ -69,14 +69,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     logging.basicConfig(level=getattr(logging, settings.log_level.upper()),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    from .knowledge import UnreadableFile
+    from allegiance.kb.load import UnreadableFile
 
     try:
         app = create_app(settings)
     except (UnreadableFile, OSError) as exc:
         print(f"allegiance serve: {exc}", file=sys.stderr)
         return 1
-    logging.getLogger("allegiance.server").info("store ready after %.2f s", time.monotonic() - started)
+    logging.getLogger("allegiance.cli.serve").info("store ready after %.2f s", time.monotonic() - started)
     try:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
                     timeout_graceful_shutdown=3, access_log=settings.access_log,

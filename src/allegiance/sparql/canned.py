@@ -31,8 +31,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.algebra import traverse
 from rdflib.term import Node
 
-from .paths import Layout, default_layout
-from .sparql.jobs import Job, Page, Term
+from allegiance.paths import Layout, default_layout
+from allegiance.sparql.jobs import Job, Page, Term
 
 _PARAM = re.compile(r"^[?$](__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)$")
 _FORM_OF = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",

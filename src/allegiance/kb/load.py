@@ -13,8 +13,8 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Graph, URIRef
 
-from .namespaces import GRAPH, PREFIXES
-from .paths import Layout, default_layout
+from allegiance.namespaces import GRAPH, PREFIXES
+from allegiance.paths import Layout, default_layout
 
 ONTOLOGY_GRAPH = URIRef(GRAPH["ontology"])
 SHAPES_GRAPH = URIRef(GRAPH["shapes"])

@@ -21,7 +21,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Node
 
-from .namespaces import PREFIXES, RDF, SH, XSD
+from allegiance.namespaces import PREFIXES, RDF, SH, XSD
 
 
 @dataclass(frozen=True)

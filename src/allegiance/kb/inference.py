@@ -8,15 +8,11 @@ The result is served as its own named graph, so asserted and inferred triples st
 
 from __future__ import annotations
 
-import argparse
-import sys
-from pathlib import Path
-
 import reasonable
 from rdflib import BNode, Graph, Literal, URIRef
 
-from .knowledge import KnowledgeBase, load
-from .namespaces import OWL, PREFIXES, RDF, RDFS
+from allegiance.kb.load import KnowledgeBase
+from allegiance.namespaces import OWL, PREFIXES, RDF, RDFS
 
 _BUILTIN_PREFIXES = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
 
@@ -59,17 +55,3 @@ def closure(data: Graph) -> Graph:
 def infer(kb: KnowledgeBase) -> Graph:
     """The inferences graph for a loaded knowledge base (ontology and every instances file)."""
     return closure(kb.data())
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, help="write N-Triples here instead of standard output")
-
-
-def run(args: argparse.Namespace) -> int:
-    g = infer(load())
-    data = g.serialize(format="nt", encoding="utf-8")
-    if args.out:
-        args.out.write_bytes(data)
-    else:
-        sys.stdout.buffer.write(data)
-    return 0

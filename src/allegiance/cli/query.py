@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .canned import CannedQuery, ParameterError, load_queries
-from .config import Settings
-from .namespaces import prefixed_name
-from .sparql import errors
+from allegiance.config import Settings
+from allegiance.namespaces import prefixed_name
+from allegiance.sparql import errors
+from allegiance.sparql.canned import CannedQuery, ParameterError, load_queries
 
 FORMATS = ("json", "xml", "csv", "tsv")
 MAX_CELL = 70
@@ -100,8 +100,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{query.name} is a {query.form} query; only SELECT queries are run here", 1)
     import asyncio
 
-    from . import store
-    from .web.app import make_executor
+    from allegiance import store
+    from allegiance.web.app import make_executor
 
     logging.getLogger("allegiance").setLevel(logging.WARNING)
     settings = Settings(timeout=args.timeout, store_path=args.store)
