@@ -87,3 +87,22 @@ def test_unknown_is_404(server, http):
 
 def test_406_for_unacceptable(server, http):
     assert http.get(server.base + "/id/islamic-state", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_ontology_alone_its_version_iri_and_its_documentation(server, http):
+    r = http.get(server.base + "/ontology.ttl")
+    g = Graph().parse(data=r.content, format="turtle")
+    onto = URIRef("https://w3id.org/allegiance/ontology")
+    assert (onto, RDF.type, OWL.Ontology) in g
+    skos_scheme = URIRef("http://www.w3.org/2004/02/skos/core#ConceptScheme")
+    assert not list(g.subjects(RDF.type, skos_scheme))  # the concept schemes are documents of their own
+    version = g.value(onto, OWL.versionIRI)
+    assert version is not None and str(version).startswith("https://w3id.org/allegiance/ontology/")
+    local = "/ontology/" + str(version).rsplit("/", 1)[1]
+    r = http.get(server.base + local, headers={"Accept": "text/turtle"})
+    assert r.status_code == 303 and r.headers["location"] == "/ontology.ttl"
+    assert http.get(server.base + "/ontology/0.0.0-no-such").status_code == 404
+    scheme = http.get(server.base + "/concept/support-types", headers={"Accept": "text/turtle"})
+    assert scheme.status_code == 303
+    page = http.get(server.base + "/ontology.html").text
+    assert "alg:Pledge" in page and "Instances:" in page and "SELECT" in page  # counts and example queries

@@ -140,8 +140,11 @@ def _fill(store: ox.Store, layout: Layout, load: Sequence[Path]) -> dict:
     """Parse, reason and load every part into ``store``; returns the graph roles."""
     kb = knowledge.load(layout)
     inferred = inference.infer(kb)
-    default: list[str] = [str(knowledge.ONTOLOGY_GRAPH)]
-    store.bulk_extend(_quads(kb.ontology, str(knowledge.ONTOLOGY_GRAPH)))
+    default: list[str] = []
+    for path in layout.ontology_files():  # the ontology alone in graph/ontology; concepts.ttl in graph/concepts
+        iri = str(knowledge.ONTOLOGY_GRAPH) if path.stem == "allegiance" else str(GRAPH[path.stem])
+        store.bulk_extend(_quads(knowledge.parse_file(path), iri))
+        default.append(iri)
     for iri, graph in kb.instances.items():
         store.bulk_extend(_quads(graph, str(iri)))
         default.append(str(iri))

@@ -29,7 +29,7 @@ from allegiance.sparql.canned import CannedQuery, load_queries
 from allegiance.sparql.executor import Executor
 from allegiance.web import ui, void
 from allegiance.web.api import CannedApi
-from allegiance.web.linked_data import PREFIX, LinkedData
+from allegiance.web.linked_data import PREFIX, LinkedData, render_ontology
 from allegiance.web.protocol import SparqlProtocol
 from allegiance.web.responses import SecurityHeaders
 from allegiance.web.templates import TEMPLATES
@@ -37,14 +37,25 @@ from allegiance.web.templates import TEMPLATES
 log = logging.getLogger("allegiance.app")
 
 
-def _ontology_graph(served: store.ServedStore) -> Graph:
-    quads = served.store.quads_for_pattern(None, None, None, ox.NamedNode(str(knowledge.ONTOLOGY_GRAPH)))
-    data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
-    assert data is not None  # serialize returns the bytes when given no output file
-    g = Graph().parse(data=data.decode("utf-8"), format="nt")
+def _graph(served: store.ServedStore, *iris: str) -> Graph:
+    """Named graphs of the store as one rdflib graph, with the project's prefixes."""
+    g = Graph()
     for p, ns in PREFIXES.items():
         g.bind(p, ns, override=True)
+    for iri in iris:
+        quads = served.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+        data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
+                            format=ox.RdfFormat.N_TRIPLES)
+        assert data is not None  # serialize returns the bytes when given no output file
+        g.parse(data=data.decode("utf-8"), format="nt")
     return g
+
+
+def _linked_data(served: store.ServedStore, executor: Executor) -> LinkedData:
+    ontology = _graph(served, str(knowledge.ONTOLOGY_GRAPH))
+    concepts = _graph(served, *(g for g in served.default_graphs if g.endswith("/graph/concepts")))
+    instances = _graph(served, *(g for g in served.named_graphs if "/graph/instances/" in g))
+    return LinkedData(executor, ontology, render_ontology(ontology, concepts, instances))
 
 
 async def home(request: Request) -> Response:
@@ -67,7 +78,7 @@ def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *, served: 
     stats = void.compute(served.store, served.named_graphs)
     executor = make_executor(settings, served)
     protocol = SparqlProtocol(executor, settings, served.named_graphs, served.default_graphs)
-    linked = LinkedData(executor, _ontology_graph(served))
+    linked = _linked_data(served, executor)
     api = CannedApi(queries, executor, settings)
 
     @contextlib.asynccontextmanager

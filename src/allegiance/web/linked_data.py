@@ -170,10 +170,13 @@ class Renderer:
 
 
 class LinkedData:
-    def __init__(self, executor: Executor, ontology: Graph):
+    """``ontology``: the ontology alone (its RDF documents); ``documentation``: the HTML page of the model."""
+
+    def __init__(self, executor: Executor, ontology: Graph, documentation: str):
         self.executor = executor
         self.ontology = ontology
-        self.ontology_html = render_ontology(ontology)
+        self.ontology_html = documentation
+        self.version = str(ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo) or "")
         self.ontology_docs: dict[str, bytes] = {}
         for fmt in negotiation.RDF_DOCUMENT_FORMATS:
             self.ontology_docs[fmt.extension] = ontology.serialize(format=fmt.rdflib_name, encoding="utf-8")
@@ -183,6 +186,7 @@ class LinkedData:
         for prefix in ("", PREFIX):
             routes.append(Route(prefix + "/ontology", self.ontology_resource, methods=["GET"]))
             routes.append(Route(prefix + "/ontology.{ext}", self.ontology_document, methods=["GET"]))
+            routes.append(Route(prefix + "/ontology/{version}", self.ontology_version, methods=["GET"]))
             for kind in KINDS:
                 routes.append(Route(prefix + f"/{kind}/{{name}}", self.entity, methods=["GET"]))
         return routes
@@ -203,6 +207,13 @@ class LinkedData:
     # -- the ontology
     async def ontology_resource(self, request: Request) -> Response:
         return self._see_other(request, request.url.path)
+
+    async def ontology_version(self, request: Request) -> Response:
+        """The version IRI (``owl:versionIRI``): this version is the current one, served at ``/ontology``."""
+        if request.path_params["version"] != self.version:
+            return error(request, 404, f"no version {request.path_params['version']!r} of the ontology; the "
+                                       f"current one is {self.version}")
+        return self._see_other(request, self._prefix(request) + "/ontology")
 
     async def ontology_document(self, request: Request) -> Response:
         ext = request.path_params["ext"]
@@ -276,48 +287,17 @@ def _document(request: Request, graph: Graph, fmt: negotiation.Format) -> Respon
     return Response(body, 200, headers={"Vary": "Accept"}, media_type=negotiation.content_type(fmt))
 
 
-def _class_expression(g: Graph, node, r: Renderer) -> list[View]:
-    if isinstance(node, BNode):
-        for key in (OWL.unionOf, OWL.intersectionOf):
-            lst = g.value(node, key)
-            if lst is not None:
-                from rdflib.collection import Collection
+def render_ontology(ontology: Graph, concepts: Graph, instances: Graph) -> str:
+    """The ontology's HTML page: its metadata, then the generated model documentation (every class and property
+    with its definition, where it is used, how many instances, and a runnable example query per class)."""
+    from allegiance.kb.modeldoc import render_html
 
-                return [r.view(x) for x in Collection(g, lst)]
-        return []
-    return [r.view(node)]
-
-
-def render_ontology(g: Graph) -> str:
-    r = Renderer(g, g, "")
-
-    def term(node) -> dict:
-        iri = str(node)
-        defs = [str(x) for x in (*g.objects(node, SKOS.definition), *g.objects(node, RDFS.comment))]
-        supers = [v for s in g.objects(node, RDFS.subClassOf) for v in _class_expression(g, s, r)]
-        supers += [r.view(s) for s in g.objects(node, RDFS.subPropertyOf)]
-        return {"iri": iri, "anchor": iri.split("#", 1)[-1], "label": r.label(node), "qname": qname(iri),
-                "definitions": defs, "supers": supers,
-                "domain": [v for d in g.objects(node, RDFS.domain) for v in _class_expression(g, d, r)],
-                "range": [v for d in g.objects(node, RDFS.range) for v in _class_expression(g, d, r)],
-                "inverse": [r.view(x) for x in g.objects(node, OWL.inverseOf)]}
-
-    def ours(kind) -> list[dict]:
-        nodes = {n for n in g.subjects(RDF.type, kind) if str(n).startswith(ONTOLOGY_IRI + "#")}
-        return sorted((term(n) for n in nodes), key=lambda t: t["label"].lower())
-
-    schemes = []
-    for scheme in sorted({x for x in g.subjects(RDF.type, SKOS.ConceptScheme) if isinstance(x, Identifier)}):
-        concepts = set(g.subjects(SKOS.inScheme, scheme)) | set(g.objects(scheme, SKOS.hasTopConcept))
-        entries: list[dict[str, Any]] = [{"node": r.view(c),
-                                          "definitions": [str(x) for x in g.objects(c, SKOS.definition)]}
-                                         for c in concepts]
-        schemes.append({"node": r.view(scheme), "definitions": [str(x) for x in g.objects(scheme, SKOS.definition)],
-                        "concepts": sorted(entries, key=lambda c: c["node"].text.lower())})
     onto = URIRef(ONTOLOGY_IRI)
+    both = ontology + concepts
     return TEMPLATES.get_template("ontology.html").render(
-        title=r.label(onto) if (onto, None, None) in g else "allegiance ontology", iri=ONTOLOGY_IRI,
-        description=[str(x) for x in (*g.objects(onto, DCTERMS.description), *g.objects(onto, RDFS.comment))],
-        classes=ours(OWL.Class), object_properties=ours(OWL.ObjectProperty),
-        datatype_properties=ours(OWL.DatatypeProperty), annotation_properties=ours(OWL.AnnotationProperty),
-        schemes=schemes, sparql_term=lambda t: f"<{t}>")
+        title=str(ontology.value(onto, DCTERMS.title) or "allegiance ontology"), iri=ONTOLOGY_IRI,
+        version_iri=str(ontology.value(onto, OWL.versionIRI) or ""),
+        version=str(ontology.value(onto, OWL.versionInfo) or ""),
+        description=[str(x) for x in (*ontology.objects(onto, DCTERMS.description),
+                                      *ontology.objects(onto, RDFS.comment))],
+        documentation=render_html(both, instances))
