@@ -14,10 +14,11 @@ class QueryFailure(Exception):
     status = 500
     title = "Query failed"
 
-    def __init__(self, message: str, parameter: str | None = None):
+    def __init__(self, message: str, parameter: str | None = None, report: str | None = None):
         super().__init__(message)
         self.message = message
         self.parameter = parameter
+        self.report = report  # a SHACL validation report (Turtle), for a rejected change
 
 
 class BadRequest(QueryFailure):
@@ -38,6 +39,14 @@ class Forbidden(QueryFailure):
 
 class NotAcceptable(QueryFailure):
     status, title = 406, "Not acceptable"
+
+
+class NotFound(QueryFailure):
+    status, title = 404, "Not found"
+
+
+class ChangeRejected(QueryFailure):
+    status, title = 422, "Change rejected by the shapes"
 
 
 class AnswerTooLarge(QueryFailure):
@@ -78,16 +87,18 @@ class WorkerFailed(QueryFailure):
 
 _KINDS: dict[str, type[QueryFailure]] = {
     cls.__name__: cls
-    for cls in (QueryFailure, BadRequest, QuerySyntaxError, QueryTooComplex, Forbidden, NotAcceptable,
+    for cls in (QueryFailure, BadRequest, QuerySyntaxError, QueryTooComplex, Forbidden, NotAcceptable, NotFound,
+                ChangeRejected,
                 AnswerTooLarge, ServiceRefused, UpstreamFailed, UpstreamTimeout, Unavailable, QueryTimeout,
                 MemoryLimit, Busy, WorkerFailed)
 }
 
 
 def to_wire(failure: QueryFailure) -> dict[str, str | None]:
-    return {"kind": type(failure).__name__, "message": failure.message, "parameter": failure.parameter}
+    return {"kind": type(failure).__name__, "message": failure.message, "parameter": failure.parameter,
+            "report": failure.report}
 
 
 def from_wire(data: dict[str, str | None]) -> QueryFailure:
     cls = _KINDS.get(str(data.get("kind")), WorkerFailed)
-    return cls(str(data.get("message") or cls.title), data.get("parameter"))
+    return cls(str(data.get("message") or cls.title), data.get("parameter"), data.get("report"))

@@ -31,6 +31,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 from allegiance.sparql import errors, wire
 from allegiance.sparql.formats import Kind, by_name
@@ -209,12 +210,25 @@ class Executor:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limit
         async with self._client_slot(client, deadline):
-            answer = await self._run_once(job, version, deadline, limit, retry=True)
-        answer = Answer(answer.body, answer.format, answer.kind, self.etag(job), answer.has_next)
+            head, body = await self._run_once(job.wire(version, self.max_bytes), deadline, limit, retry=True)
+        has_next = head.get("has_next")
+        answer = Answer(body, by_name(str(head["format"])), Kind(str(head["kind"])), self.etag(job),
+                        bool(has_next) if has_next is not None else None)
         self.cache.put(key, answer)
         return answer
 
-    async def _run_once(self, job: Job, version: str, deadline: float, limit: float, *, retry: bool) -> Answer:
+    async def change(self, job: dict[str, Any], *, timeout: float | None = None,
+                     max_bytes: int = 1 << 30) -> tuple[dict[str, Any], bytes]:
+        """Compute a change in a worker (:mod:`.changes`): the summary and the N-Quads of the quads added then
+        removed, or a typed failure. The caller commits it and serializes writes."""
+        assert self.pool is not None, "Executor.start() was not awaited"
+        limit = self.timeout if timeout is None else timeout
+        deadline = asyncio.get_running_loop().time() + limit
+        payload = {**job, "kind": "write", "version": self.version(), "max_bytes": max_bytes}
+        return await self._run_once(payload, deadline, limit, retry=True, max_bytes=max_bytes)
+
+    async def _run_once(self, payload: dict[str, Any], deadline: float, limit: float, *, retry: bool,
+                        max_bytes: int | None = None) -> tuple[dict[str, Any], bytes]:
         assert self.pool is not None
         loop = asyncio.get_running_loop()
         try:
@@ -222,14 +236,14 @@ class Executor:
         except TimeoutError:
             raise errors.Busy(f"the server is busy: no query worker became free within {limit:g} s; "
                               "try again") from None
-        parsed = False
         nicer = loop.call_later(NICE_AFTER, self._nice, worker)
         try:
-            worker.writer.write(wire.control(wire.JOB, job.wire(version, self.max_bytes)))
+            worker.writer.write(wire.control(wire.JOB, payload))
             await worker.writer.drain()
-            answer, parsed = await asyncio.wait_for(self._receive(worker), max(0.0, deadline - loop.time()))
+            received = await asyncio.wait_for(self._receive(worker, max_bytes or self.max_bytes),
+                                              max(0.0, deadline - loop.time()))
             self.pool.give(worker)
-            return answer
+            return received
         except TimeoutError:
             self.killed += 1
             self.pool.discard(worker)
@@ -244,7 +258,7 @@ class Executor:
         except _WorkerDied as died:
             crashed = await self._diagnose(worker, died.parsed)
             if crashed is None and retry:  # killed from outside while idle: not this query's doing
-                return await self._run_once(job, version, deadline, limit, retry=False)
+                return await self._run_once(payload, deadline, limit, retry=False, max_bytes=max_bytes)
             raise crashed or errors.WorkerFailed("the query worker stopped unexpectedly") from None
         except BaseException:  # cancelled: the client went away
             self.pool.discard(worker)
@@ -257,28 +271,25 @@ class Executor:
             os.setpriority(os.PRIO_PROCESS, worker.pid, 10)
             worker.reniced = True
 
-    async def _receive(self, worker: Worker) -> tuple[Answer, bool]:
+    async def _receive(self, worker: Worker, max_bytes: int) -> tuple[dict[str, Any], bytes]:
         parsed = False
         chunks: list[bytes] = []
         size = 0
-        head: dict[str, object] = {}
+        head: dict[str, Any] = {}
         try:
             while True:
-                kind, payload = await wire.read_frame(worker.reader, self.max_bytes + wire.MAX_CONTROL)
+                kind, payload = await wire.read_frame(worker.reader, max_bytes + wire.MAX_CONTROL)
                 if kind == wire.PARSED:
                     parsed = True
                 elif kind == wire.HEAD:
                     head = json.loads(payload)
                 elif kind == wire.DATA:
                     size += len(payload)
-                    if size > self.max_bytes:
-                        raise errors.AnswerTooLarge(f"the answer is larger than the limit of {self.max_bytes} bytes")
+                    if size > max_bytes:
+                        raise errors.AnswerTooLarge(f"the answer is larger than the limit of {max_bytes} bytes")
                     chunks.append(payload)
                 elif kind == wire.END:
-                    fmt = by_name(str(head["format"]))
-                    has_next = head.get("has_next")
-                    return Answer(b"".join(chunks), fmt, Kind(str(head["kind"])), "",
-                                  bool(has_next) if has_next is not None else None), parsed
+                    return head, b"".join(chunks)
                 elif kind == wire.FAILURE:
                     raise errors.from_wire(json.loads(payload))
         except (EOFError, asyncio.IncompleteReadError, ConnectionError) as exc:

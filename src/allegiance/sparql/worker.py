@@ -192,7 +192,12 @@ def serve(sock: socket.socket, copy_limit: int, first: str | None) -> None:
                 store = None
                 store = open_snapshot(ox, job["version"], copy_limit)
                 version = job["version"]
-            execute(ox, store, job, sock)
+            if job.get("kind") == "write":
+                from .changes import execute_write
+
+                execute_write(ox, ox.Store.read_only(job["version"]), job, sock)
+            else:
+                execute(ox, store, job, sock)
         except errors.QueryFailure as failure:
             sock.sendall(wire.control(wire.FAILURE, errors.to_wire(failure)))
         except MemoryError:

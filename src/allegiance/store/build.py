@@ -81,6 +81,56 @@ class ServedStore:
             shutil.rmtree(old, ignore_errors=True)
         del self._snapshots[:-3]
 
+    @property
+    def journal(self) -> Path:
+        return self.path.with_name(self.path.name + ".journal")
+
+    def apply(self, added: bytes, removed: bytes, graphs_added: Sequence[str] = (),
+              graphs_removed: Sequence[str] = ()) -> None:
+        """Commit a change computed elsewhere (N-Quads of the quads added and removed), all or nothing.
+
+        pyoxigraph commits one call at a time, so the change is first written to a journal beside the store
+        (a temporary file, fsynced, then renamed into place: the rename is the commit point), then applied, then
+        the journal is removed. A process killed before the rename leaves the store as it was; killed after it,
+        the next start replays the journal (every step is idempotent). Workers see the change only once it is
+        complete, through the snapshot made at the end.
+        """
+        record = json.dumps({"added": len(added), "graphs_added": list(graphs_added),
+                             "graphs_removed": list(graphs_removed)}).encode("utf-8")
+        tmp = self.journal.with_name(self.journal.name + ".tmp")
+        with open(tmp, "wb") as f:
+            f.write(record + b"\n" + added + removed)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.journal)
+        _fsync_dir(self.journal.parent)
+        self.replay()
+
+    def replay(self) -> bool:
+        """Finish the journalled change, if there is one; True when there was."""
+        self.journal.with_name(self.journal.name + ".tmp").unlink(missing_ok=True)  # never committed
+        if not self.journal.is_file():
+            return False
+        data = self.journal.read_bytes()
+        header, _, body = data.partition(b"\n")
+        record = json.loads(header)
+        added, removed = body[:record["added"]], body[record["added"]:]
+        for quad in ox.parse(removed, format=ox.RdfFormat.N_QUADS):
+            self.store.remove(quad)
+        for iri in record["graphs_removed"]:
+            if self.store.contains_named_graph(ox.NamedNode(iri)):
+                self.store.remove_graph(ox.NamedNode(iri))
+        for iri in record["graphs_added"]:
+            self.store.add_graph(ox.NamedNode(iri))
+        self.store.extend(ox.parse(added, format=ox.RdfFormat.N_QUADS))
+        self.store.flush()
+        self.journal.unlink()
+        _fsync_dir(self.journal.parent)
+        self._writes += 1
+        self.named_graphs = _named_graphs(self.store)
+        self._snapshot()
+        return True
+
     def update(self, sparql_update: str) -> None:
         """Apply a SPARQL Update (atomically, in the engine), make it durable, and publish a new snapshot."""
         self.store.update(sparql_update)
@@ -171,6 +221,14 @@ def _fill(store: ox.Store, layout: Layout, load: Sequence[Path]) -> dict:
     return {"default": default}
 
 
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _named_graphs(store: ox.Store) -> tuple[str, ...]:
     return tuple(sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))
 
@@ -195,6 +253,7 @@ def build(store_path: Path | None = None, load: Sequence[Path] = (), layout: Lay
         roles = {"default": recorded["default"]}
     else:
         stamp_path.unlink(missing_ok=True)
+        path.with_name(path.name + ".journal").unlink(missing_ok=True)  # a change to the old data, not this
         disk.clear()
         roles = _fill(disk, layout, load)
         disk.flush()
@@ -203,6 +262,8 @@ def build(store_path: Path | None = None, load: Sequence[Path] = (), layout: Lay
         rebuilt = True
     served = ServedStore(path, disk, tuple(roles["default"]), _named_graphs(disk), rebuilt,
                          time.monotonic() - start, temporary)
+    if served.replay():
+        log.warning("finished a write that was interrupted: %s", served.journal)
     log.info("store %s in %.2f s at %s: %d quads in %d named graphs", "built" if rebuilt else "reused from disk",
              served.seconds, path, len(disk), len(served.named_graphs))
     return served

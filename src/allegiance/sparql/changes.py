@@ -1,0 +1,151 @@
+"""Computing a change to the store, inside a sandboxed worker: never in the server, never on its event loop.
+
+A write (SPARQL Update, or a Graph Store Protocol PUT, POST or DELETE) is applied to an in-memory copy of the
+current snapshot, in a query worker: so a ``LOAD`` reaches only what the sandbox lets through (the allowlist), a
+runaway update is stopped by the time limit, and a malformed one never touches the store. Then, on the copy:
+
+1. the served default graph is derived again when the store has one (the merge of every named graph but the
+   shapes), and the inferences (OWL RL) are computed again when the store has an inferences graph;
+2. the result is validated against the shapes graph, when the store has one: a violation fails the change with
+   422 and the SHACL report (Turtle);
+3. the difference with the snapshot (quads added, quads removed, graphs added and removed) goes back to the server,
+   which commits it in one atomic step (:meth:`allegiance.store.ServedStore.apply`).
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+from . import errors, wire
+
+GRAPH = "https://w3id.org/allegiance/graph/"
+SHAPES = GRAPH + "shapes"
+INFERENCES = GRAPH + "inferences"
+REFRESH_DEFAULT = (f"DROP SILENT DEFAULT ; INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                   f"FILTER(?g != <{SHAPES}>) }}")
+FORMATS = {"text/turtle": "TURTLE", "application/x-turtle": "TURTLE", "application/n-triples": "N_TRIPLES",
+           "text/plain": "N_TRIPLES", "application/rdf+xml": "RDF_XML", "application/ld+json": "JSON_LD",
+           "application/n-quads": "N_QUADS", "application/trig": "TRIG", "text/n3": "TURTLE"}
+
+
+def _graph(ox: Any, iri: str | None) -> Any:
+    return ox.DefaultGraph() if iri is None else ox.NamedNode(iri)
+
+
+def _apply(ox: Any, mem: Any, job: dict[str, Any]) -> bool:
+    """Apply the job's operation to ``mem``; True when it created the target graph."""
+    op, iri = job["op"], job.get("graph")
+    derived = bool(job.get("derived_default"))
+    if op == "update":
+        try:
+            mem.update(job["update"], base_iri=job.get("base_iri"))
+        except SyntaxError as exc:
+            raise errors.QuerySyntaxError(f"SPARQL Update syntax error: {getattr(exc, 'msg', None) or exc}",
+                                          "update") from None
+        except OSError as exc:
+            from .worker import classify
+
+            raise classify(exc) from None
+        return False
+    if iri is None and derived and op != "get":
+        raise errors.Forbidden("the default graph is the merge of the named graphs (all but the shapes): "
+                               "write to a named graph (?graph=IRI)")
+    existed = iri is None or mem.contains_named_graph(ox.NamedNode(iri))
+    if op == "delete":
+        if not existed:
+            raise errors.NotFound(f"no graph {iri}")
+        if iri is None:
+            mem.clear_graph(ox.DefaultGraph())
+        else:
+            mem.remove_graph(ox.NamedNode(iri))
+        return False
+    fmt = FORMATS.get(job.get("media_type") or "")
+    if fmt is None:
+        raise errors.QueryFailure(f"unsupported Content-Type {job.get('media_type')!r}; send one of "
+                                  + ", ".join(sorted(FORMATS)))
+    target = _graph(ox, iri)
+    if op == "put" and existed:
+        mem.clear_graph(target)
+    if iri is not None:
+        mem.add_graph(target)
+    try:
+        quads = ox.parse(job["body"].encode("utf-8"), format=getattr(ox.RdfFormat, fmt),
+                         base_iri=job.get("base_iri"))
+        if fmt in ("N_QUADS", "TRIG"):
+            raise errors.BadRequest("a Graph Store request carries one graph: send triples (Turtle, N-Triples, "
+                                    "RDF/XML, JSON-LD)", "content-type")
+        mem.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+    except SyntaxError as exc:
+        raise errors.BadRequest(f"the body is not valid {fmt}: {getattr(exc, 'msg', None) or exc}") from None
+    return not existed
+
+
+def _validate(ox: Any, mem: Any) -> None:
+    """Fail with 422 and the SHACL report when the data of ``mem`` breaks its shapes graph."""
+    from rdflib import Graph
+
+    from allegiance.kb.validation import validate
+
+    def graph_of(names: list[Any]) -> Graph:
+        g = Graph()
+        for name in names:
+            data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
+                                 for q in mem.quads_for_pattern(None, None, None, name)), format=ox.RdfFormat.N_TRIPLES)
+            if data:
+                g.parse(data=data.decode("utf-8"), format="nt")
+        return g
+
+    graphs = [g for g in mem.named_graphs() if g.value not in (SHAPES, INFERENCES)]
+    result = validate(graph_of(graphs), graph_of([ox.NamedNode(SHAPES)]))
+    if not result.conforms:
+        from allegiance.kb.validation import format_violation
+
+        lines = [format_violation(v) for v in result.violations[:20]]
+        raise errors.ChangeRejected(
+            f"the change breaks {len(result.violations)} constraint(s) of the shapes; nothing was written:\n"
+            + "\n".join(lines),
+            report=result.report_graph.serialize(format="turtle") if result.report_graph is not None else None)
+
+
+def _infer(ox: Any, mem: Any) -> None:
+    from rdflib import Graph
+
+    from allegiance.kb.inference import closure
+
+    data = Graph()
+    for g in mem.named_graphs():
+        if g.value in (SHAPES, INFERENCES):
+            continue
+        nt = ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
+                           for q in mem.quads_for_pattern(None, None, None, g)), format=ox.RdfFormat.N_TRIPLES)
+        if nt:
+            data.parse(data=nt.decode("utf-8"), format="nt")
+    inferred = closure(data).serialize(format="nt", encoding="utf-8")
+    mem.clear_graph(ox.NamedNode(INFERENCES))
+    mem.load(inferred, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERENCES))
+
+
+def execute_write(ox: Any, snapshot: Any, job: dict[str, Any], sock: socket.socket) -> None:
+    mem = ox.Store()
+    mem.bulk_extend(snapshot.quads_for_pattern(None, None, None, None))
+    for g in snapshot.named_graphs():
+        mem.add_graph(g)
+    created = _apply(ox, mem, job)
+    names = {g.value for g in mem.named_graphs()}
+    if INFERENCES in names and job["op"] != "get":
+        _infer(ox, mem)
+    if job.get("derived_default"):
+        mem.update(REFRESH_DEFAULT)
+    if SHAPES in names and job.get("validate", True):
+        _validate(ox, mem)
+    before = set(snapshot.quads_for_pattern(None, None, None, None))
+    after = set(mem.quads_for_pattern(None, None, None, None))
+    added, removed = after - before, before - after
+    graphs_before = {g.value for g in snapshot.named_graphs()}
+    body_added = ox.serialize(sorted(added, key=str), format=ox.RdfFormat.N_QUADS) or b""
+    body_removed = ox.serialize(sorted(removed, key=str), format=ox.RdfFormat.N_QUADS) or b""
+    head = {"created": created, "added_bytes": len(body_added), "added": len(added), "removed": len(removed),
+            "graphs_added": sorted(names - graphs_before), "graphs_removed": sorted(graphs_before - names)}
+    sock.sendall(wire.control(wire.PARSED, {"kind": "change"}) + wire.control(wire.HEAD, head)
+                 + wire.frame(wire.DATA, body_added + body_removed) + wire.frame(wire.END, b""))
