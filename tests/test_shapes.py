@@ -39,13 +39,20 @@ CASES = [
     ("claim-about-literal", "id:s000-statement-unnamed-militant", "alg:about", "NodeKindConstraintComponent", "algsh:ClaimShape"),
     ("claim-claimed-by-not-an-agent", "id:s000-figure-casualties-attack", "alg:claimedBy", "NodeConstraintComponent", "algsh:ClaimShape"),
     ("claim-date-datetime", "id:s000-figure-casualties-attack", "dcterms:date", "NodeConstraintComponent", "algsh:ClaimShape"),
+    ("claim-dated-without-earliest-latest", "id:s000-designation-c", None, "OrConstraintComponent", "algsh:DateBoundsShape"),
+    ("claim-earliest-not-a-date", "id:s000-designation-c", "alg:earliest", "DatatypeConstraintComponent", "algsh:DateBoundsShape"),
+    ("claim-no-claimant", "id:s000-assessment-c", None, "OrConstraintComponent", "algsh:ClaimClaimantShape"),
+    ("claim-no-english-label", "id:s000-eventreport-c", "rdfs:label", "QualifiedMinCountConstraintComponent", "algsh:ClaimLabelShape"),
     ("claim-status-not-in-scheme", "id:s000-figure-casualties-attack", "alg:status", "NodeConstraintComponent", "algsh:ClaimShape"),
     ("claim-two-dates", "id:s000-figure-casualties-attack", "dcterms:date", "MaxCountConstraintComponent", "algsh:ClaimShape"),
+    ("claim-two-latest-days", "id:s000-designation-c", "alg:latest", "MaxCountConstraintComponent", "algsh:DateBoundsShape"),
+    ("claim-typed-only-abstract", "id:s000-claim-c", None, "OrConstraintComponent", "algsh:ConcreteClaimShape"),
     ("concept-iri-pattern", "ex:concept-1", None, "PatternConstraintComponent", "algsh:ConceptShape"),
     ("concept-no-definition", "concept:kilograms", "skos:definition", "MinCountConstraintComponent", "algsh:ConceptShape"),
     ("concept-no-scheme", "concept:kilograms", "skos:inScheme", "MinCountConstraintComponent", "algsh:ConceptShape"),
     ("concept-scheme-no-definition", "concept:colours", "skos:definition", "MinCountConstraintComponent", "algsh:ConceptSchemeShape"),
     ("control-of-a-non-place", "id:s000-control-town-y", "alg:controlledPlace", "ClassConstraintComponent", "algsh:TerritorialControlShape"),
+    ("control-of-a-whole-country", "id:s000-control-c", "alg:controlledPlace", "NotConstraintComponent", "algsh:ControlledPlaceNotCountryShape"),
     ("country-in-country", "id:country-x", "alg:inCountry", "MaxCountConstraintComponent", "algsh:CountryShape"),
     ("denial-by-a-third-party", "id:s000-denial-c", "alg:respondent", "SPARQLConstraintComponent", "algsh:DenialRespondentRule"),
     ("denial-on-behalf-of-someone-else", "id:s000-denial-c", "alg:respondent", "SPARQLConstraintComponent", "algsh:DenialRespondentRule"),
@@ -60,12 +67,14 @@ CASES = [
     ("entity-no-english-label", "id:group-c", "rdfs:label", "QualifiedMinCountConstraintComponent", "algsh:EntityShape"),
     ("entity-two-english-labels", "id:group-a", "rdfs:label", "UniqueLangConstraintComponent", "algsh:EntityShape"),
     ("event-negative-number-of-persons", "id:s000-revocation-c", "alg:numberOfPersons", "MinInclusiveConstraintComponent", "algsh:EventShape"),
+    ("event-undated-with-earliest-latest", "id:s000-attack-c", None, "OrConstraintComponent", "algsh:DateBoundsShape"),
     ("figure-about-event-not-an-event", "id:s000-figure-casualties-attack", "alg:aboutEvent", "ClassConstraintComponent", "algsh:FigureShape"),
     ("figure-bounds-reversed", "id:s000-figure-c", "alg:lowerBound", "SPARQLConstraintComponent", "algsh:FigureBoundsRule"),
     ("figure-lower-bound-only", "id:s000-figure-c", None, "OrConstraintComponent", "algsh:FigureShape"),
     ("figure-no-measure", "id:s000-figure-c", "alg:measure", "MinCountConstraintComponent", "algsh:FigureShape"),
     ("figure-no-value-nor-bounds", "id:s000-figure-c", None, "OrConstraintComponent", "algsh:FigureShape"),
     ("figure-unit-from-wrong-scheme", "id:s000-figure-c", "alg:unit", "NodeConstraintComponent", "algsh:FigureShape"),
+    ("figure-vague-plural-with-value", "id:s000-figure-c", None, "OrConstraintComponent", "algsh:VagueFigureShape"),
     ("figure-value-not-a-number", "id:s000-figure-c", "alg:value", "NodeConstraintComponent", "algsh:FigureShape"),
     ("government-without-country", "id:government-of-z", "alg:governmentOf", "MinCountConstraintComponent", "algsh:GovernmentShape"),
     ("instant-with-two-values", "ex:instant-1", None, "XoneConstraintComponent", "algsh:InstantShape"),
@@ -85,11 +94,11 @@ CASES = [
     ("pledge-kind-from-wrong-scheme", "id:s000-pledge-c", "alg:pledgeKind", "NodeConstraintComponent", "algsh:PledgeShape"),
     ("pledge-member-not-an-organization", "id:s000-pledge-c", "org:member", "ClassConstraintComponent", "algsh:PledgeShape"),
     ("pledge-no-kind", "id:s000-pledge-c", "alg:pledgeKind", "MinCountConstraintComponent", "algsh:PledgeShape"),
-    ("pledge-two-periods", "id:s000-pledge-c", "org:memberDuring", "MaxCountConstraintComponent", "algsh:PledgeShape"),
     ("pledge-no-member", "id:s000-pledge-c", "org:member", "MinCountConstraintComponent", "algsh:PledgeShape"),
     ("pledge-no-scope", "id:s000-pledge-c", "alg:scope", "MinCountConstraintComponent", "algsh:PledgeShape"),
     ("pledge-no-status", "id:s000-pledge-c", "alg:status", "MinCountConstraintComponent", "algsh:PledgeShape"),
     ("pledge-to-itself", "id:s000-pledge-c", "org:organization", "SPARQLConstraintComponent", "algsh:NoSelfMembershipRule"),
+    ("pledge-two-periods", "id:s000-pledge-c", "org:memberDuring", "MaxCountConstraintComponent", "algsh:PledgeShape"),
     ("pledge-with-period", "id:s000-pledge-group-a", "alg:period", "MaxCountConstraintComponent", "algsh:PledgeShape"),
     ("population-group-country-not-a-country", "id:people-of-y", "alg:associatedCountry", "ClassConstraintComponent", "algsh:PopulationGroupShape"),
     ("prov-derived-from-not-a-source", "id:group-c", "prov:wasDerivedFrom", "ClassConstraintComponent", "algsh:ProvenanceShape"),
@@ -101,10 +110,11 @@ CASES = [
     ("prov-untyped-node", "id:s000-mystery-node", None, "OrConstraintComponent", "algsh:DerivedNodeTypeShape"),
     ("renaming-no-new-name", "id:s000-renaming-c", "alg:newName", "MinCountConstraintComponent", "algsh:RenamingShape"),
     ("renaming-two-iris", "id:s000-renaming-c", "org:resultingOrganization", "SPARQLConstraintComponent", "algsh:RenamingSameOrganizationRule"),
-    ("response-two-respondents", "id:s000-dispute-c", "alg:respondent", "MaxCountConstraintComponent", "algsh:ResponseShape"),
+    ("response-before-the-claim", "id:s000-dispute-c", "alg:respondsTo", "SPARQLConstraintComponent", "algsh:ResponseDateRule"),
     ("response-no-responds-to", "id:s000-dispute-c", "alg:respondsTo", "MinCountConstraintComponent", "algsh:ResponseShape"),
     ("response-of-no-kind", "id:s000-response-c", None, "OrConstraintComponent", "algsh:ResponseShape"),
     ("response-responds-to-not-a-claim", "id:s000-dispute-c", "alg:respondsTo", "ClassConstraintComponent", "algsh:ResponseShape"),
+    ("response-two-respondents", "id:s000-dispute-c", "alg:respondent", "MaxCountConstraintComponent", "algsh:ResponseShape"),
     ("revocation-no-revoking-state", "id:s000-revocation-c", "alg:revokingState", "MinCountConstraintComponent", "algsh:CitizenshipRevocationShape"),
     ("source-iri-pattern", "src:my-source", None, "PatternConstraintComponent", "algsh:SourceDocumentShape"),
     ("source-issued-datetime", "src:000_0123456789abcdef", "dcterms:date", "NodeConstraintComponent", "algsh:SourceDocumentShape"),
@@ -261,6 +271,44 @@ def test_sparql_constraints_are_portable(shapes):
         for forbidden in ("MINUS", "VALUES", "SERVICE"):
             assert forbidden not in text.upper().split(), f"{forbidden} is not allowed in a SPARQL constraint"
 
+
+
+# --- the issue-9 rules (tests/data enforces them on the shipped data; these shapes hold imports to them) ---------
+
+ISSUE_9_SHAPES = ("ClaimClaimantShape", "ClaimLabelShape", "ConcreteClaimShape", "ControlledPlaceNotCountryShape",
+                  "VagueFigureShape", "DateBoundsShape", "ResponseDateRule")
+
+
+def _or_members(shapes: Graph, shape) -> list:
+    return list(Collection(shapes, shapes.value(shape, SH["or"])))
+
+
+def _descendants(graph: Graph, start, link) -> set:
+    found, todo = set(), [start]
+    while todo:
+        for s in graph.subjects(link, todo.pop()):
+            if s not in found:
+                found.add(s)
+                todo.append(s)
+    return found
+
+
+@pytest.mark.parametrize("name", ISSUE_9_SHAPES)
+def test_issue_9_shapes_say_which_rule_they_enforce(shapes, name):
+    shape = ALGSH[name]
+    comment = str(shapes.value(shape, RDFS.comment) or "")
+    assert comment.startswith("Issue 9 rule"), comment
+    assert "tests/data/" in comment
+
+
+def test_the_claimant_shape_lists_every_sub_property_of_claimed_by(kb, shapes):
+    listed = {shapes.value(shapes.value(m, SH.property), SH.path) for m in _or_members(shapes, ALGSH.ClaimClaimantShape)}
+    assert listed == _descendants(kb.ontology, ALG.claimedBy, RDFS.subPropertyOf) | {ALG.claimedBy}
+
+
+def test_the_concrete_claim_shape_lists_every_direct_subclass_of_claim(kb, shapes):
+    listed = {shapes.value(m, SH["class"]) for m in _or_members(shapes, ALGSH.ConcreteClaimShape)}
+    assert listed == set(kb.ontology.subjects(RDFS.subClassOf, ALG.Claim))
 
 # --- the validation module ----------------------------------------------------------------------------------
 
