@@ -27,6 +27,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("allegiance.cli.serve", "serve the knowledge base over the SPARQL 1.1 Protocol, with linked-data pages"),
     "query": ("allegiance.cli.query", "run a canned query from queries/"),
     "plot": ("allegiance.cli.plot", "draw the allegiance network or the timeline as SVG or PNG"),
+    "wikidata": ("allegiance.cli.wikidata", "pledges between Wikidata-mapped organizations as Wikidata statements"),
     "load": ("allegiance.cli.load",
              "put the shipped knowledge base into a store (a folder, or a SPARQL 1.1 store's URL)"),
     "export": ("allegiance.cli.export",
