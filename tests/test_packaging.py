@@ -207,7 +207,7 @@ def test_dependencies_are_ranges_and_the_version_is_written_once():
     assert not [d for d in deps if "==" in d.split(";")[0]]
     names = {re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0].lower() for d in deps}
     assert {"rdflib", "pyoxigraph", "starlette", "uvicorn", "jinja2", "pyyaml"} <= names
-    assert not names & {"owlready2", "pyshacl", "matplotlib", "networkx", "python-multipart"}
+    assert not names & {"owlready2", "pyshacl", "matplotlib", "networkx"}
     assert not [d for d in deps if d.startswith("uvicorn[")]
     extras = project["optional-dependencies"]
     assert {"check", "plots", "test", "bench"} <= set(extras)
