@@ -509,11 +509,70 @@ class CompiledShapes:
             raise UnsupportedShape(f"{constraint}: SELECT * and solution modifiers are not supported")
         messages = tuple(m for m in sg.objects(constraint, SH.message) if isinstance(m, Literal))
         all_messages = tuple(m for m in messages if m not in shape_messages) + shape_messages
+        where = not_exists_to_minus(where)
         # the constraint's pattern joins the focus nodes in the same group, so that its OPTIONALs and FILTERs see
         # ?this bound, as they do when pyshacl pre-binds $this
         body = TARGETS + " " + where
         self._add(targets, Check(shape, SH.SPARQLConstraintComponent, None, body, projection, all_messages,
                                  severity, has_value=True, sparql_constraint=constraint, prologue=prologue))
+
+
+_FILTER_NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{([^{}]*)\}", re.I)
+_VARIABLE = re.compile(r"[?$](\w+)")
+_NOT_PLAIN = re.compile(r"\b(FILTER|BIND|VALUES|OPTIONAL|GRAPH|SERVICE|MINUS|UNION)\b|\(", re.I)
+
+
+def _strip_groups(text: str) -> str:
+    """``text`` without its nested {...} groups (what a group's own triple patterns are)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def not_exists_to_minus(where: str) -> str:
+    """Rewrite ``FILTER NOT EXISTS { BGP }`` as ``MINUS { BGP }`` where the two are equivalent, because
+    pyoxigraph plans the inner pattern of an EXISTS without knowing which variables are bound (a derivation's
+    prov:entity is looked up among every derivation of that document: quadratic), and runs MINUS as a hash
+    anti-join. Equivalent when the inner pattern is a plain basic graph pattern (no FILTER, BIND, OPTIONAL,
+    sub-group, no parenthesised path) and every variable it shares with the rest of the query is bound by a
+    triple pattern of the same group *before* the FILTER (so that MINUS, which sees only what precedes it,
+    compares the same bound variables), with at least one such variable (MINUS ignores solutions sharing none).
+    Anything else is left as it is."""
+    result, pos = [], 0
+    for m in _FILTER_NOT_EXISTS.finditer(where):
+        inner = m.group(1)
+        keep = True
+        if _NOT_PLAIN.search(inner):
+            keep = False
+        else:
+            before = where[:m.start()]
+            # the text of the enclosing group before the FILTER: from its opening brace, nested groups removed
+            depth, start = 0, 0
+            for i in range(len(before) - 1, -1, -1):
+                if before[i] == "}":
+                    depth += 1
+                elif before[i] == "{":
+                    if depth == 0:
+                        start = i + 1
+                        break
+                    depth -= 1
+            preceding = set(_VARIABLE.findall(_strip_groups(before[start:])))
+            elsewhere = set(_VARIABLE.findall(where[:m.start()] + where[m.end():]))
+            shared = set(_VARIABLE.findall(inner)) & elsewhere
+            keep = not shared or not shared <= preceding
+        if keep:
+            continue
+        result.append(where[pos:m.start()])
+        result.append("MINUS {" + inner + "}")
+        pos = m.end()
+    result.append(where[pos:])
+    return "".join(result)
 
 
 # --- running ---------------------------------------------------------------------------------------------------
@@ -542,7 +601,7 @@ def _focus_term(node: Node) -> str:
     return sparql_term(node)
 
 
-def _class_closure(store: ox.Store, classes: Iterable[URIRef]) -> dict[str, list[str]]:
+def _class_closure(store: ox.Store, classes: Iterable[URIRef], union: bool = False) -> dict[str, list[str]]:
     """For each class, itself and every class below it by rdfs:subClassOf* in the data (as SPARQL terms)."""
     classes = sorted(set(classes), key=str)
     closure: dict[str, list[str]] = {str(c): [f"<{c}>"] for c in classes}
@@ -550,7 +609,7 @@ def _class_closure(store: ox.Store, classes: Iterable[URIRef]) -> dict[str, list
         return closure
     query = (f"SELECT DISTINCT ?sub ?sup WHERE {{ VALUES ?sup {{ {' '.join(f'<{c}>' for c in classes)} }} "
              f"?sub <{RDFS_SUBCLASSOF}>+ ?sup . FILTER (isIRI(?sub)) }}")
-    for row in store.query(query):  # type: ignore[union-attr]
+    for row in store.query(query, use_default_graph_as_union=union):  # type: ignore[union-attr]
         closure[row["sup"].value].append(f"<{row['sub'].value}>")
     return closure
 
@@ -575,14 +634,14 @@ class Validator:
         self.shapes = shapes
         self.compiled = CompiledShapes(shapes)
 
-    def validate_store(self, store: ox.Store, focus: Sequence[Node] | None = None,
-                       with_report: bool = True) -> FastValidationResult:
-        """Validate the default graph of ``store`` (data and ontology); ``focus`` limits the focus nodes to
-        those listed (IRIs), for a validation of what an import touches."""
+    def validate_store(self, store: ox.Store, focus: Sequence[Node] | None = None, with_report: bool = True,
+                       union_default_graph: bool = False) -> FastValidationResult:
+        """Validate the default graph of ``store`` (data and ontology), or with ``union_default_graph`` the union
+        of all its graphs; ``focus`` limits the focus nodes to those listed (IRIs)."""
         import time
 
         started = time.perf_counter()
-        closure = _class_closure(store, self.compiled.classes)
+        closure = _class_closure(store, self.compiled.classes, union_default_graph)
         violations: list[Violation] = []
         constraints: list[Node | None] = []
         queries = 0
@@ -592,7 +651,7 @@ class Validator:
             body = _CLASS_TOKEN.sub(lambda m: " ".join(closure.get(m.group(1), [f"<{m.group(1)}>"])), body)
             query = f"{check.prologue}SELECT DISTINCT {check.projection} WHERE {{ {body} }}"
             queries += 1
-            for row in store.query(query):  # type: ignore[union-attr]
+            for row in store.query(query, use_default_graph_as_union=union_default_graph):  # type: ignore[union-attr]
                 violations.append(self._violation(check, row))
                 constraints.append(check.sparql_constraint)
         order = sorted(range(len(violations)), key=lambda i: violations[i].sort_key())
