@@ -25,9 +25,22 @@ def _opt(help: str, **kw: object) -> dict[str, object]:
 class Settings:
     host: str = field(default="127.0.0.1", metadata=_opt("address to bind"))
     port: int = field(default=8000, metadata=_opt("port"))
-    store_path: Path | None = field(default=None, metadata=_opt(
-        "keep the store on disk here; reused at the next start while its inputs are unchanged "
-        "(default: a temporary folder, removed at exit)", flag="--store", metavar="PATH"))
+    store: str | None = field(default=None, metadata=_opt(
+        "a folder: keep the embedded store on disk here, reused at the next start while its inputs are unchanged "
+        "(default: a temporary folder, removed at exit); an http(s) URL: the query URL of a remote SPARQL 1.1 store "
+        "to serve instead (load it with 'allegiance load')", metavar="PATH|URL"))
+    store_update: str | None = field(default=None, metadata=_opt(
+        "the SPARQL 1.1 Update URL of a remote --store (default: none, read-only)", metavar="URL"))
+    store_data: str | None = field(default=None, metadata=_opt(
+        "the Graph Store Protocol URL of a remote --store (default: none; whole graphs are read by CONSTRUCT)",
+        metavar="URL"))
+    store_default_graph: str | None = field(default=None, metadata=_opt(
+        "for a remote --store whose default graph is the union of all its graphs (Virtuoso): the named graph "
+        "holding the served merge, used as every query's default graph (default: the store's own default graph)",
+        metavar="IRI"))
+    empty: bool = field(default=False, metadata=_opt(
+        "serve an empty scratch store instead of the knowledge base (for conformance runs and tests): its default "
+        "graph is a graph of its own, written directly, and no shapes apply"))
     load: tuple[Path, ...] = field(default=(), metadata=_opt(
         "also load this RDF file (N-Quads/TriG as given; Turtle/N-Triples/RDF-XML into a graph of its own, part of "
         "the default graph); repeatable", metavar="FILE"))
@@ -73,9 +86,24 @@ class Settings:
         if self.public_url is not None and not (self.public_url.startswith(("http://", "https://"))
                                                 and self.public_url.endswith("/")):
             raise ConfigurationError("--public-url must be an http(s) URL ending with '/'")
+        for name, value in (("--store-update", self.store_update), ("--store-data", self.store_data)):
+            if value is not None and not value.lower().startswith(("http://", "https://")):
+                raise ConfigurationError(f"{name} {value!r}: must be an http(s) URL")
+            if value is not None and self.store_url is None:
+                raise ConfigurationError(f"{name} is for a remote store: give --store an http(s) URL")
         for iri in self.service_allowlist:
             if not iri.startswith(("http://", "https://")):
                 raise ConfigurationError(f"--allow-service {iri!r}: only http(s) endpoints can be allowed")
+
+    @property
+    def store_url(self) -> str | None:
+        """The query URL of a remote store, or None for the embedded one."""
+        return self.store if self.store and self.store.lower().startswith(("http://", "https://")) else None
+
+    @property
+    def store_path(self) -> Path | None:
+        """The folder of the embedded store, or None (a temporary folder, or a remote store)."""
+        return Path(self.store) if self.store and self.store_url is None else None
 
     @property
     def url(self) -> str:

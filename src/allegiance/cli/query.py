@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -32,7 +31,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="output format (default %(default)s)")
     parser.add_argument("--page", type=int, metavar="N", help="only page N (from 1) of a paginated query")
     parser.add_argument("--list", action="store_true", help="list the canned queries and their parameters")
-    parser.add_argument("--store", type=Path, metavar="PATH", help="use (or build) the on-disk store here")
+    parser.add_argument("--store", metavar="PATH|URL",
+                        help="use (or build) the on-disk store here, or query the remote SPARQL 1.1 store at URL")
+    parser.add_argument("--store-default-graph", metavar="IRI",
+                        help="a remote store's named graph holding the merge (see allegiance serve --help)")
     parser.add_argument("--timeout", type=float, default=Settings.timeout, help="seconds (default %(default)s)")
 
 
@@ -100,12 +102,12 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{query.name} is a {query.form} query; only SELECT queries are run here", 1)
     import asyncio
 
-    from allegiance import store
-    from allegiance.web.app import make_executor
+    from allegiance.web.app import make_executor, open_served
 
     logging.getLogger("allegiance").setLevel(logging.WARNING)
-    settings = Settings(timeout=args.timeout, store_path=args.store)
-    served = store.build(settings.store_path)
+    settings = Settings(timeout=args.timeout, store=None if args.store is None else str(args.store),
+                        store_default_graph=args.store_default_graph)
+    served = open_served(settings)
 
     async def ask() -> bytes:
         executor = make_executor(settings, served)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -27,6 +28,10 @@ from allegiance.kb import load as knowledge
 from allegiance.namespaces import PREFIXES
 from allegiance.sparql.canned import CannedQuery, load_queries
 from allegiance.sparql.executor import Executor
+from allegiance.sparql.remote import RemoteExecutor
+from allegiance.store.embedded import EmbeddedStore
+from allegiance.store.remote import RemoteServed, RemoteStore
+from allegiance.store.target import QuadStore
 from allegiance.web import ui, void
 from allegiance.web.api import CannedApi
 from allegiance.web.linked_data import PREFIX, LinkedData, render_ontology
@@ -37,13 +42,30 @@ from allegiance.web.templates import TEMPLATES
 log = logging.getLogger("allegiance.app")
 
 
-def _graph(served: store.ServedStore, *iris: str) -> Graph:
-    """Named graphs of the store as one rdflib graph, with the project's prefixes."""
+Served = store.ServedStore | RemoteServed  # the embedded store, or a remote SPARQL 1.1 store
+
+
+def _quad_store(served: Served) -> QuadStore:
+    return served.store if isinstance(served, RemoteServed) else EmbeddedStore(served)
+
+
+def open_served(settings: Settings) -> Served:
+    """The store to serve: a remote one (``--store URL``), or the embedded one built or reused on disk."""
+    if settings.store_url:
+        remote = RemoteStore(settings.store_url, settings.store_update, settings.store_data,
+                             default_graph=settings.store_default_graph, timeout=max(60.0, settings.timeout))
+        return RemoteServed(remote)
+    return store.build(settings.store_path, settings.load)
+
+
+def _graph(served: Served, *iris: str) -> Graph:
+    """Named graphs of the store as one rdflib graph, with the project's prefixes (read by the QuadStore protocol)."""
     g = Graph()
     for p, ns in PREFIXES.items():
         g.bind(p, ns, override=True)
+    quad_store = _quad_store(served)
     for iri in iris:
-        quads = served.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+        quads = quad_store.quads(iri)
         data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
                             format=ox.RdfFormat.N_TRIPLES)
         assert data is not None  # serialize returns the bytes when given no output file
@@ -51,7 +73,7 @@ def _graph(served: store.ServedStore, *iris: str) -> Graph:
     return g
 
 
-def _linked_data(served: store.ServedStore, executor: Executor) -> LinkedData:
+def _linked_data(served: Served, executor: Executor) -> LinkedData:
     ontology = _graph(served, str(knowledge.ONTOLOGY_GRAPH))
     concepts = _graph(served, *(g for g in served.default_graphs if g.endswith("/graph/concepts")))
     instances = _graph(served, *(g for g in served.named_graphs if "/graph/instances/" in g))
@@ -62,7 +84,12 @@ async def home(request: Request) -> Response:
     return HTMLResponse(TEMPLATES.get_template("index.html").render(prefix=PREFIX))
 
 
-def make_executor(settings: Settings, served: store.ServedStore) -> Executor:
+def make_executor(settings: Settings, served: Served) -> Executor:
+    if isinstance(served, RemoteServed):  # the same interface (start, run, close, cache, version, etag), by HTTP
+        return cast(Executor, RemoteExecutor(
+            served.store.query_url, workers=settings.workers, timeout=settings.timeout,
+            max_bytes=settings.max_answer_bytes, cache_bytes=settings.cache_bytes, cache_ttl=settings.cache_ttl,
+            default_graph=settings.store_default_graph, version=served.version))
     return Executor(workers=settings.workers, timeout=settings.timeout, max_bytes=settings.max_answer_bytes,
                     memory_mb=settings.worker_memory_mb, service_allowlist=settings.service_allowlist,
                     sandbox=settings.sandbox, cache_bytes=settings.cache_bytes, cache_ttl=settings.cache_ttl,
@@ -70,12 +97,12 @@ def make_executor(settings: Settings, served: store.ServedStore) -> Executor:
                     version=served.version)
 
 
-def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *, served: store.ServedStore | None = None,
+def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *, served: Served | None = None,
                queries: dict[str, CannedQuery] | None = None) -> Starlette:
     """The app; ``routes`` are put first (they may override any other); ``queries`` default to ``queries/``."""
-    served = served or store.build(settings.store_path, settings.load)
+    served = served or open_served(settings)
     queries = load_queries() if queries is None else queries
-    stats = void.compute(served.store, served.named_graphs)
+    stats = void.compute(cast(ox.Store, served.store), served.named_graphs)  # a RemoteStore answers alike
     executor = make_executor(settings, served)
     protocol = SparqlProtocol(executor, settings, served.named_graphs, served.default_graphs)
     linked = _linked_data(served, executor)
