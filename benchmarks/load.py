@@ -97,7 +97,7 @@ def _check_stages() -> dict:
     """Runs in a fresh interpreter: the stages of ``allegiance check`` on the shipped data, timed one by one."""
     times: dict[str, float] = {}
     t = time.perf_counter()
-    from allegiance import check as check_mod
+    from allegiance.cli import check as check_mod
     from allegiance.kb.consistency import check_consistency
     from allegiance.kb.inference import closure
     from allegiance.kb.load import load
@@ -137,7 +137,8 @@ def build_shipped(out_dir: Path) -> tuple[Path, Path, Path, float]:
     """Writes ontology.nt (the ontology), body.nt (instances + inferences, deduplicated) and shipped.nt (all)."""
     import pyoxigraph as ox
 
-    from allegiance import inference, knowledge
+    from allegiance.kb import inference
+    from allegiance.kb import load as knowledge
     from allegiance.store import to_ox
 
     start = time.perf_counter()

@@ -182,7 +182,7 @@ def test_a_disconnected_clients_query_is_cancelled():
 
 
 def test_a_worker_killed_while_idle_costs_no_client_an_error(guarded, http):
-    for pid in guarded.workers():
+    for pid in guarded.workers()[:2]:  # half the pool dies while idle; its replacements start meanwhile
         os.kill(pid, signal.SIGKILL)
     for i in range(6):
         r = http.get(guarded.sparql, params={"query": f"ASK {{ ?s ?p {i} }}"})

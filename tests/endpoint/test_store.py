@@ -77,3 +77,33 @@ def test_default_graph_is_a_set_even_when_files_repeat_a_triple():
     assert int(copies["n"].value) == 0
     served.close()
     assert total["n"].value == distinct["n"].value
+
+
+def test_a_journalled_change_is_all_or_nothing(tmp_path):
+    """The journal's rename is the commit point: before it the store is unchanged, after it the next start
+    finishes the change (each step idempotent)."""
+    import pyoxigraph as ox
+
+    from allegiance import store
+
+    path = tmp_path / "store"
+    served = store.build(path, empty=True)
+    a = ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.Literal("1"), ox.NamedNode("urn:g"))
+    b = ox.Quad(ox.NamedNode("urn:x:b"), ox.NamedNode("urn:x:p"), ox.Literal("2"), ox.NamedNode("urn:g"))
+    served.apply(ox.serialize([a], format=ox.RdfFormat.N_QUADS) or b"", b"", ["urn:g"], [])
+    assert set(served.store.quads_for_pattern(None, None, None, None)) == {a}
+    added = ox.serialize([b], format=ox.RdfFormat.N_QUADS) or b""
+    removed = ox.serialize([a], format=ox.RdfFormat.N_QUADS) or b""
+    record = b'{"added": %d, "graphs_added": [], "graphs_removed": []}\n' % len(added)
+    # killed while writing the journal: only the temporary file exists
+    served.journal.with_name(served.journal.name + ".tmp").write_bytes(record + added[:5])
+    del served
+    served = store.build(path, empty=True)
+    assert set(served.store.quads_for_pattern(None, None, None, None)) == {a}
+    # killed after the rename, before (or while) applying: the next start finishes the change
+    served.journal.write_bytes(record + added + removed)
+    served.store.remove(a)  # even half applied
+    del served
+    served = store.build(path, empty=True)
+    assert set(served.store.quads_for_pattern(None, None, None, None)) == {b}
+    assert not served.journal.exists()

@@ -11,17 +11,19 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rdflib import Graph, URIRef
 from rdflib.term import Identifier
 
 from allegiance.kb.citations import CitationProblem, check_citations
-from allegiance.kb.consistency import ConsistencyResult, check_consistency
 from allegiance.kb.inference import closure
 from allegiance.kb.load import KnowledgeBase, UnreadableFile, load
 from allegiance.namespaces import ALG, OWL, RDF, RDFS
 from allegiance.namespaces import prefixed_name as short
+
+if TYPE_CHECKING:
+    from allegiance.kb.consistency import ConsistencyResult
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -70,6 +72,8 @@ def build_report(kb: KnowledgeBase, reason: bool = True, shapes: bool = True) ->
     _count(kb, data, closure(data), report)
     report.citations = check_citations(data, kb.layout.sources)
     if reason:
+        from allegiance.kb.consistency import check_consistency  # owlready2 and Java: only when reasoning
+
         report.consistency = check_consistency(data)
     if shapes:
         from allegiance.kb.validation import validate  # the SHACL layer

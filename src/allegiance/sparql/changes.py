@@ -60,24 +60,29 @@ def _apply(ox: Any, mem: Any, job: dict[str, Any]) -> bool:
         else:
             mem.remove_graph(ox.NamedNode(iri))
         return False
-    fmt = FORMATS.get(job.get("media_type") or "")
-    if fmt is None:
-        raise errors.QueryFailure(f"unsupported Content-Type {job.get('media_type')!r}; send one of "
-                                  + ", ".join(sorted(FORMATS)))
+    parts = job.get("parts") or [(job.get("media_type") or "", job.get("body") or "")]
+    formats = []
+    for media_type, _ in parts:
+        fmt = FORMATS.get(media_type)
+        if fmt is None:
+            raise errors.UnsupportedMediaType(f"unsupported Content-Type {media_type!r}; send one of "
+                                              + ", ".join(sorted(FORMATS)))
+        if fmt in ("N_QUADS", "TRIG"):
+            raise errors.BadRequest("a Graph Store request carries one graph: send triples (Turtle, N-Triples, "
+                                    "RDF/XML, JSON-LD)", "content-type")
+        formats.append(fmt)
     target = _graph(ox, iri)
     if op == "put" and existed:
         mem.clear_graph(target)
     if iri is not None:
         mem.add_graph(target)
-    try:
-        quads = ox.parse(job["body"].encode("utf-8"), format=getattr(ox.RdfFormat, fmt),
-                         base_iri=job.get("base_iri"))
-        if fmt in ("N_QUADS", "TRIG"):
-            raise errors.BadRequest("a Graph Store request carries one graph: send triples (Turtle, N-Triples, "
-                                    "RDF/XML, JSON-LD)", "content-type")
-        mem.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
-    except SyntaxError as exc:
-        raise errors.BadRequest(f"the body is not valid {fmt}: {getattr(exc, 'msg', None) or exc}") from None
+    for fmt, (_, body) in zip(formats, parts, strict=True):
+        try:
+            quads = ox.parse(body.encode("utf-8"), format=getattr(ox.RdfFormat, fmt), base_iri=job.get("base_iri"),
+                             rename_blank_nodes=True)
+            mem.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+        except SyntaxError as exc:
+            raise errors.BadRequest(f"the body is not valid {fmt}: {getattr(exc, 'msg', None) or exc}") from None
     return not existed
 
 

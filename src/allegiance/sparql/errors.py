@@ -41,6 +41,10 @@ class NotAcceptable(QueryFailure):
     status, title = 406, "Not acceptable"
 
 
+class UnsupportedMediaType(QueryFailure):
+    status, title = 415, "Unsupported media type"
+
+
 class NotFound(QueryFailure):
     status, title = 404, "Not found"
 
@@ -88,6 +92,7 @@ class WorkerFailed(QueryFailure):
 _KINDS: dict[str, type[QueryFailure]] = {
     cls.__name__: cls
     for cls in (QueryFailure, BadRequest, QuerySyntaxError, QueryTooComplex, Forbidden, NotAcceptable, NotFound,
+                UnsupportedMediaType,
                 ChangeRejected,
                 AnswerTooLarge, ServiceRefused, UpstreamFailed, UpstreamTimeout, Unavailable, QueryTimeout,
                 MemoryLimit, Busy, WorkerFailed)

@@ -238,8 +238,11 @@ class Executor:
                               "try again") from None
         nicer = loop.call_later(NICE_AFTER, self._nice, worker)
         try:
-            worker.writer.write(wire.control(wire.JOB, payload))
-            await worker.writer.drain()
+            try:
+                worker.writer.write(wire.control(wire.JOB, payload))
+                await worker.writer.drain()
+            except (ConnectionError, OSError) as exc:  # it died while idle, before its watcher noticed
+                raise _WorkerDied(False) from exc
             received = await asyncio.wait_for(self._receive(worker, max_bytes or self.max_bytes),
                                               max(0.0, deadline - loop.time()))
             self.pool.give(worker)

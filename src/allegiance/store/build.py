@@ -233,14 +233,15 @@ def _named_graphs(store: ox.Store) -> tuple[str, ...]:
     return tuple(sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))
 
 
-def build(store_path: Path | None = None, load: Sequence[Path] = (), layout: Layout | None = None) -> ServedStore:
+def build(store_path: Path | None = None, load: Sequence[Path] = (), layout: Layout | None = None, *,
+          empty: bool = False) -> ServedStore:
     """The on-disk store to serve: built from the knowledge base, or reused while its fingerprint holds."""
     start = time.monotonic()
     layout = layout or default_layout()
     temporary = store_path is None
     path = Path(tempfile.mkdtemp(prefix="allegiance-store-")) if store_path is None else Path(store_path)
     stamp_path = path.with_name(path.name + ".fingerprint.json")
-    wanted = fingerprint(layout, load)
+    wanted = "empty" if empty else fingerprint(layout, load)
     recorded = None
     if not temporary and stamp_path.is_file() and path.is_dir():
         try:
@@ -255,7 +256,7 @@ def build(store_path: Path | None = None, load: Sequence[Path] = (), layout: Lay
         stamp_path.unlink(missing_ok=True)
         path.with_name(path.name + ".journal").unlink(missing_ok=True)  # a change to the old data, not this
         disk.clear()
-        roles = _fill(disk, layout, load)
+        roles = {"default": []} if empty else _fill(disk, layout, load)
         disk.flush()
         if not temporary:
             stamp_path.write_text(json.dumps({"fingerprint": wanted, **roles}, indent=1), encoding="utf-8")

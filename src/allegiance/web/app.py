@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 from typing import cast
 
 import pyoxigraph as ox
@@ -32,12 +35,14 @@ from allegiance.sparql.remote import RemoteExecutor
 from allegiance.store.embedded import EmbeddedStore
 from allegiance.store.remote import RemoteServed, RemoteStore
 from allegiance.store.target import QuadStore
-from allegiance.web import ui, void
+from allegiance.web import ui
 from allegiance.web.api import CannedApi
+from allegiance.web.dataset import DatasetRoutes
 from allegiance.web.linked_data import PREFIX, LinkedData, render_ontology
 from allegiance.web.protocol import SparqlProtocol
 from allegiance.web.responses import SecurityHeaders
 from allegiance.web.templates import TEMPLATES
+from allegiance.web.writes import Writes
 
 log = logging.getLogger("allegiance.app")
 
@@ -55,7 +60,7 @@ def open_served(settings: Settings) -> Served:
         remote = RemoteStore(settings.store_url, settings.store_update, settings.store_data,
                              default_graph=settings.store_default_graph, timeout=max(60.0, settings.timeout))
         return RemoteServed(remote)
-    return store.build(settings.store_path, settings.load)
+    return store.build(settings.store_path, settings.load, empty=settings.empty)
 
 
 def _graph(served: Served, *iris: str) -> Graph:
@@ -75,9 +80,13 @@ def _graph(served: Served, *iris: str) -> Graph:
 
 def _linked_data(served: Served, executor: Executor) -> LinkedData:
     ontology = _graph(served, str(knowledge.ONTOLOGY_GRAPH))
-    concepts = _graph(served, *(g for g in served.default_graphs if g.endswith("/graph/concepts")))
-    instances = _graph(served, *(g for g in served.named_graphs if "/graph/instances/" in g))
-    return LinkedData(executor, ontology, render_ontology(ontology, concepts, instances))
+
+    def documentation() -> str:
+        concepts = _graph(served, *(g for g in served.default_graphs if g.endswith("/graph/concepts")))
+        instances = _graph(served, *(g for g in served.named_graphs if "/graph/instances/" in g))
+        return render_ontology(ontology, concepts, instances)
+
+    return LinkedData(executor, ontology, documentation)
 
 
 async def home(request: Request) -> Response:
@@ -102,8 +111,11 @@ def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *, served: 
     """The app; ``routes`` are put first (they may override any other); ``queries`` default to ``queries/``."""
     served = served or open_served(settings)
     queries = load_queries() if queries is None else queries
-    stats = void.compute(cast(ox.Store, served.store), served.named_graphs)  # a RemoteStore answers alike
     executor = make_executor(settings, served)
+    work_dir = Path(tempfile.mkdtemp(prefix="allegiance-web-"))
+    datasets = DatasetRoutes(served, _quad_store(served), settings, work_dir)
+    writes = (Writes(executor, served, settings, derived_default=bool(served.default_graphs)).routes()
+              if isinstance(served, store.ServedStore) else [])
     protocol = SparqlProtocol(executor, settings, served.named_graphs, served.default_graphs)
     linked = _linked_data(served, executor)
     api = CannedApi(queries, executor, settings)
@@ -116,6 +128,7 @@ def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *, served: 
             yield
         finally:
             await executor.close()
+            shutil.rmtree(work_dir, ignore_errors=True)
 
     all_routes: list[BaseRoute] = [
         *routes,
@@ -123,7 +136,8 @@ def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *, served: 
         *api.routes(),
         Route(PREFIX + "/", home, methods=["GET"]),
         *protocol.routes(),
-        *void.routes(stats, settings),
+        *datasets.routes(),
+        *writes,
         *linked.routes(),
     ]
     middleware = [Middleware(SecurityHeaders)]
@@ -138,5 +152,4 @@ def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *, served: 
     app.state.settings = settings
     app.state.executor = executor
     app.state.served = served
-    app.state.void_stats = stats
     return app

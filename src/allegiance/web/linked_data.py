@@ -19,11 +19,12 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import FOAF, OWL, RDF, RDFS, SKOS
 from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -37,7 +38,7 @@ from allegiance.sparql import formats as negotiation
 from allegiance.sparql.executor import Executor
 from allegiance.sparql.jobs import Job
 from allegiance.web.responses import error, failure, run_query
-from allegiance.web.templates import TEMPLATES
+from allegiance.web.templates import STATIC, TEMPLATES
 
 KINDS = ("id", "source", "concept")
 PREFIX = "/allegiance"
@@ -170,12 +171,14 @@ class Renderer:
 
 
 class LinkedData:
-    """``ontology``: the ontology alone (its RDF documents); ``documentation``: the HTML page of the model."""
+    """``ontology``: the ontology alone (its RDF documents); ``documentation`` makes the HTML page of the model
+    (at the first request for it, in a thread: it reads every instances graph)."""
 
-    def __init__(self, executor: Executor, ontology: Graph, documentation: str):
+    def __init__(self, executor: Executor, ontology: Graph, documentation: Callable[[], str]):
         self.executor = executor
         self.ontology = ontology
-        self.ontology_html = documentation
+        self._documentation = documentation
+        self.ontology_html: str | None = None
         self.version = str(ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo) or "")
         self.ontology_docs: dict[str, bytes] = {}
         for fmt in negotiation.RDF_DOCUMENT_FORMATS:
@@ -218,6 +221,8 @@ class LinkedData:
     async def ontology_document(self, request: Request) -> Response:
         ext = request.path_params["ext"]
         if ext == "html":
+            if self.ontology_html is None:
+                self.ontology_html = await run_in_threadpool(self._documentation)
             return HTMLResponse(self.ontology_html)
         if ext in self.ontology_docs:
             return Response(self.ontology_docs[ext], media_type=negotiation.content_type(_DOCS[ext]))
@@ -250,6 +255,11 @@ class LinkedData:
         for prefix, ns in PREFIXES.items():
             graph.bind(prefix, ns, override=True)
         graph.parse(data=result.body, format="nt")
+        # the document says what it is about, under which licence, and in which dataset
+        document = URIRef(f"{BASE}{kind}/{name}.{ext}")
+        graph.add((document, FOAF.primaryTopic, iri))
+        graph.add((document, DCTERMS.license, LICENSE))
+        graph.add((document, VOID_IN_DATASET, URIRef(BASE + "dataset")))
         return await run_in_threadpool(_document, request, graph, fmt)
 
     def _render_entity(self, body: bytes, iri: URIRef, prefix: str) -> str:
@@ -282,9 +292,26 @@ class LinkedData:
 
 # ------------------------------------------------------------------------------------------ ontology docs
 
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+VOID_IN_DATASET = URIRef("http://rdfs.org/ns/void#inDataset")
+
+
+def _jsonld_context() -> dict[str, object] | None:
+    path = STATIC / "context.jsonld"
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data.get("@context", data) if isinstance(data, dict) else None
+
+
 def _document(request: Request, graph: Graph, fmt: negotiation.Format) -> Response:
+    headers = {"Vary": "Accept", "Link": f'<{LICENSE}>; rel="license"'}
+    if fmt.rdflib_name == "json-ld" and (context := _jsonld_context()) is not None:
+        body = graph.serialize(format="json-ld", context=context, encoding="utf-8")
+        headers["Link"] += ', </context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"'
+        return Response(body, 200, headers=headers, media_type=negotiation.content_type(fmt))
     body = graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
-    return Response(body, 200, headers={"Vary": "Accept"}, media_type=negotiation.content_type(fmt))
+    return Response(body, 200, headers=headers, media_type=negotiation.content_type(fmt))
 
 
 def render_ontology(ontology: Graph, concepts: Graph, instances: Graph) -> str:

@@ -16,6 +16,7 @@ The store and the canned queries are given to :func:`routes` by the app factory.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import threading
@@ -183,6 +184,11 @@ def routes(served: Any, queries: dict[str, CannedQuery], *, layout: Layout | Non
         body = await pictures.get(store_of(request), "timeline", fmt)
         return _picture_response(body, fmt, "allegiance-timeline")
 
+    if importlib.util.find_spec("matplotlib") is None:  # the [plots] extra is not installed
+        async def no_plots(request: Request) -> Response:
+            return error(request, 503, "the pictures need the plots extra: pip install 'allegiance[plots]'")
+
+        network_page = timeline_page = network_plot = timeline_plot = no_plots
     ui_routes: list[BaseRoute] = [
         Route("/", query_page, methods=["GET"], name="ui-query"),
         Route("/query", query_page, methods=["GET"], name="ui-query-page"),

@@ -14,13 +14,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
-from allegiance.config import Settings
 from allegiance.namespaces import BASE, PREFIXES
-from allegiance.web.responses import rdf_response
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 WIKIDATA = "http://www.wikidata.org/entity/"
@@ -104,7 +99,8 @@ def _add_counts(g: Graph, node, counts: Counts) -> None:
         g.add((node, p, Literal(value, datatype=XSD.integer)))
 
 
-def describe(stats: Stats, sparql_endpoint: str, public_base: str = BASE) -> Graph:
+def describe(stats: Stats, sparql_endpoint: str, public_base: str = BASE, dump: tuple[str, int] | None = None) -> Graph:
+    """The VoID description; ``dump``: the URL of the complete dump and its number of quads."""
     g = Graph()
     g.bind("void", VOID)
     g.bind("dcterms", DCTERMS)
@@ -117,6 +113,13 @@ def describe(stats: Stats, sparql_endpoint: str, public_base: str = BASE) -> Gra
     g.add((ds, VOID.uriSpace, Literal(public_base)))
     g.add((ds, VOID.exampleResource, URIRef(public_base + "id/islamic-state")))
     g.add((ds, VOID.rootResource, URIRef(public_base + "ontology")))
+    if dump is not None:
+        url, quads = dump
+        g.add((ds, VOID.dataDump, URIRef(url)))
+        g.add((URIRef(url), DCTERMS.format, Literal("application/n-quads")))
+        g.add((URIRef(url), DCTERMS.extent, Literal(f"{quads} quads, gzip-compressed N-Quads: every quad of the "
+                                                    "store, the default graph (the merge) included", lang="en")))
+        g.add((URIRef(url), DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
     for vocab in stats.vocabularies:
         g.add((ds, VOID.vocabulary, URIRef(vocab)))
     _add_counts(g, ds, stats.total)
@@ -149,12 +152,3 @@ def describe(stats: Stats, sparql_endpoint: str, public_base: str = BASE) -> Gra
     g.add((linkset, VOID.target, wikidata))
     g.add((linkset, VOID.triples, Literal(stats.wikidata_links, datatype=XSD.integer)))
     return g
-
-
-def routes(stats: Stats, settings: Settings) -> list[Route]:
-    graph = describe(stats, settings.endpoint_url, settings.public_base)
-
-    async def well_known_void(request: Request) -> Response:
-        return rdf_response(request, graph)
-
-    return [Route("/.well-known/void", well_known_void, methods=["GET"], name="void")]
