@@ -86,26 +86,31 @@ def _apply(ox: Any, mem: Any, job: dict[str, Any]) -> bool:
     return not existed
 
 
+_VALIDATORS: dict[bytes, Any] = {}  # compiled shapes, by the shapes graph's N-Triples, for the worker's life
+
+
 def _validate(ox: Any, mem: Any) -> None:
-    """Fail with 422 and the SHACL report when the data of ``mem`` breaks its shapes graph."""
+    """Fail with 422 and the SHACL report when the data of ``mem`` (every named graph but the shapes and the
+    inferences, as ``allegiance check`` validates) breaks its shapes graph. The shapes are compiled to SPARQL and
+    run by pyoxigraph (:mod:`allegiance.kb.shacl`: the same results as pyshacl)."""
     from rdflib import Graph
 
-    from allegiance.kb.validation import validate
+    from allegiance.kb.shacl import Validator
+    from allegiance.kb.validation import format_violation
 
-    def graph_of(names: list[Any]) -> Graph:
-        g = Graph()
-        for name in names:
-            data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
-                                 for q in mem.quads_for_pattern(None, None, None, name)), format=ox.RdfFormat.N_TRIPLES)
-            if data:
-                g.parse(data=data.decode("utf-8"), format="nt")
-        return g
-
-    graphs = [g for g in mem.named_graphs() if g.value not in (SHAPES, INFERENCES)]
-    result = validate(graph_of(graphs), graph_of([ox.NamedNode(SHAPES)]))
+    shapes_nt = ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
+                              for q in mem.quads_for_pattern(None, None, None, ox.NamedNode(SHAPES))),
+                             format=ox.RdfFormat.N_TRIPLES) or b""
+    validator = _VALIDATORS.get(shapes_nt)
+    if validator is None:
+        _VALIDATORS.clear()
+        validator = _VALIDATORS[shapes_nt] = Validator(Graph().parse(data=shapes_nt.decode("utf-8"), format="nt"))
+    data = ox.Store()
+    data.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                     for g in mem.named_graphs() if g.value not in (SHAPES, INFERENCES)
+                     for q in mem.quads_for_pattern(None, None, None, g))
+    result = validator.validate_store(data)
     if not result.conforms:
-        from allegiance.kb.validation import format_violation
-
         lines = [format_violation(v) for v in result.violations[:20]]
         raise errors.ChangeRejected(
             f"the change breaks {len(result.violations)} constraint(s) of the shapes; nothing was written:\n"
