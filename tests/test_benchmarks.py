@@ -95,3 +95,29 @@ def test_endpoint_benchmark_prints_its_table():
         assert "| oxigraph |" in out and "## Targets (issue 7" in out and "MET |" in out
     else:
         assert "SKIPPED oxigraph" in out
+
+
+@pytest.mark.slow
+def test_scale_benchmark_prints_its_table():
+    out = run("scale.py", "--sizes", "10k", "--pyshacl-timeout", "30", timeout=600)
+    assert "## Load, validated import and pyshacl, side by side" in out
+    assert "## Targets" in out and ("MET" in out or "n/a" in out)
+
+
+def test_scale_generator_is_deterministic_and_conforms(tmp_path):
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import scale  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    a, b = tmp_path / "a.nt", tmp_path / "b.nt"
+    assert scale.generate(20_000, a) == scale.generate(20_000, b) > 15_000
+    assert a.read_bytes() == b.read_bytes()
+    from allegiance.kb.load import load
+    from allegiance.kb.shacl import validate
+
+    kb = load()
+    data = kb.data()
+    data.parse(a, format="nt")
+    result = validate(data, kb.shapes)
+    assert result.conforms, result.violations[:5]
