@@ -61,11 +61,18 @@ def _body() -> list[str]:
     from allegiance.paths import default_layout
 
     lines: set[str] = set()
+    labels: dict[str, str] = {}  # the parser's blank node ids are random: name them in order of appearance
+
+    def term(t: object) -> str:
+        if isinstance(t, ox.BlankNode):
+            return "_:" + labels.setdefault(t.value, f"b{len(labels)}")
+        return str(t)
+
     for path in default_layout().instance_files():
         if path.stem == "sources":
             continue
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
-            lines.add(f"{quad.subject} {quad.predicate} {quad.object} .")
+            lines.add(f"{term(quad.subject)} {quad.predicate} {term(quad.object)} .")
     return sorted(lines)
 
 
