@@ -45,11 +45,28 @@ def store_args(server: servers.Server) -> list[str]:
 
 # Virtuoso 7.2 loads and serves the knowledge base, but its answers differ (known, not yet worked round): a trailing
 # VALUES clause is not joined as SPARQL 1.1 says (about-country: 625 rows for 13), its cost estimator refuses
-# accusations-against (over 400 s estimated), and GROUP_CONCAT cells differ. Not strict: passing will show.
-VIRTUOSO_KNOWN = pytest.mark.xfail(reason="Virtuoso 7.2: trailing VALUES, cost estimator, GROUP_CONCAT", strict=False)
+# accusations-against (over 400 s estimated), and GROUP_CONCAT cells differ. Exactly these tests are expected to
+# fail there, strictly: one that starts to pass (or a new failure) shows.
+VIRTUOSO_FAILS = {
+    *(f"test_same_rows_as_embedded[virtuoso-{q}]" for q in (
+        "about-country", "accusations-against", "citizenship-revocations", "contested-claims", "entity",
+        "foreign-fighters", "organizational-changes", "pledges", "sources-by-claims", "timeline")),
+    *(f"{t}[virtuoso]" for t in (
+        "test_parameters_bound_by_values", "test_formats_negotiated_here",
+        "test_accusations_against_saudi_arabia_include_the_government_remote", "test_accusations_against_turkey_remote",
+        "test_contested_claims_remote", "test_entity_islamic_state_remote", "test_entity_other_than_the_default_remote",
+        "test_pledges_remote", "test_single_source_claims_and_sources_by_claims_remote", "test_timeline_remote")),
+}
 
 
-@pytest.fixture(scope="session", params=["oxigraph", pytest.param("virtuoso", marks=VIRTUOSO_KNOWN)])
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.name in VIRTUOSO_FAILS:
+            item.add_marker(pytest.mark.xfail(reason="Virtuoso 7.2: trailing VALUES, cost estimator, GROUP_CONCAT",
+                                              strict=True))
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
 def remote_store(request, tmp_path_factory) -> Iterator[servers.Server]:
     """A running store of each kind, with the knowledge base loaded by ``allegiance load``."""
     gen = _start(request.param, tmp_path_factory.mktemp(request.param))
