@@ -38,6 +38,7 @@ from rdflib.term import Node
 
 from allegiance.kb.validation import ValidationResult, Violation, _message
 from allegiance.namespaces import SH
+from allegiance.terms import to_ox, to_rdflib
 
 RDF_TYPE = str(_RDF.type)
 RDFS_SUBCLASSOF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
@@ -104,39 +105,6 @@ def sparql_term(node: Node) -> str:
             return f'"{text}"^^<{node.datatype}>'
         return f'"{text}"'
     raise UnsupportedShape(f"a blank node cannot be a constant of a constraint: {node!r}")
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
-    """A pyoxigraph term as the rdflib term pyshacl would report (plain literals without a datatype)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term, keeping blank node labels (so reports name the same nodes)."""
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        if node.datatype is not None and str(node.datatype) != _LANG_STRING:
-            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-        return ox.Literal(str(node))
-    raise TypeError(f"not an RDF term: {node!r}")
 
 
 def graph_to_store(data: Graph, store: ox.Store | None = None) -> ox.Store:

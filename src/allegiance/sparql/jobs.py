@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
 
+import pyoxigraph as ox
+
 from allegiance.sparql.formats import Format, Kind
 
 Term = tuple[str, str, str | None, str | None]  # ("iri" | "literal", value, datatype, language)
@@ -71,3 +73,16 @@ class Answer:
     etag: str
     has_next: bool | None = None
     cached: bool = False
+
+
+def from_wire(term: Term | list[str | None]) -> ox.NamedNode | ox.Literal:
+    """A job's term, ``(kind, value, datatype, language)`` (:data:`Term`), for pyoxigraph."""
+    kind, value, datatype, language = term
+    assert value is not None
+    if kind == "iri":
+        return ox.NamedNode(value)
+    if language:
+        return ox.Literal(value, language=language)
+    if datatype:
+        return ox.Literal(value, datatype=ox.NamedNode(datatype))
+    return ox.Literal(value)

@@ -37,22 +37,11 @@ import pyoxigraph as ox
 from allegiance.sparql import errors
 from allegiance.sparql.executor import AnswerCache
 from allegiance.sparql.formats import OFFERS, Format, Kind, choose, describe
-from allegiance.sparql.jobs import Answer, Job, Term
+from allegiance.sparql.jobs import Answer, Job, Term, from_wire
 from allegiance.store.remote import FORM, GRAPH_ACCEPT, SPARQL_JSON, _rdf_format, parse_results_json
 
 _VARIABLE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\u00B7\u00C0-\uFFFF]*$")
 _SYNTAX = re.compile(r"syntax|parse|parsing|SP030|unexpected|expected|lexical", re.IGNORECASE)
-
-
-def ox_term(term: Term) -> ox.NamedNode | ox.Literal:
-    kind, value, datatype, language = term
-    if kind == "iri":
-        return ox.NamedNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    if datatype:
-        return ox.Literal(value, datatype=ox.NamedNode(datatype))
-    return ox.Literal(value)
 
 
 def values_clause(substitutions: Mapping[str, Term]) -> str:
@@ -64,7 +53,7 @@ def values_clause(substitutions: Mapping[str, Term]) -> str:
         if not _VARIABLE.match(name):
             raise errors.BadRequest(f"not a SPARQL variable name: {name[:40]!r}")
         names.append(str(ox.Variable(name)))
-    terms = " ".join(str(ox_term(t)) for t in substitutions.values())
+    terms = " ".join(str(from_wire(t)) for t in substitutions.values())
     return f"\nVALUES ({' '.join(names)}) {{ ({terms}) }}"
 
 

@@ -85,17 +85,6 @@ def classify(exc: OSError) -> errors.QueryFailure:
     return errors.UpstreamFailed(f"a SERVICE call failed: {message[:500]}")
 
 
-def _term(ox: Any, data: Sequence[str | None]) -> Any:
-    kind, value, datatype, language = data
-    if kind == "iri":
-        return ox.NamedNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    if datatype:
-        return ox.Literal(value, datatype=ox.NamedNode(datatype))
-    return ox.Literal(value)
-
-
 def _graph(ox: Any, iri: str | None) -> Any:
     return ox.DefaultGraph() if iri is None else ox.NamedNode(iri)
 
@@ -110,7 +99,9 @@ def query_options(ox: Any, job: dict[str, Any]) -> dict[str, Any]:
     if job.get("named_graphs") is not None:
         options["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
     if job.get("substitutions"):
-        options["substitutions"] = {ox.Variable(k): _term(ox, v) for k, v in job["substitutions"].items()}
+        from allegiance.sparql.jobs import from_wire
+
+        options["substitutions"] = {ox.Variable(k): from_wire(v) for k, v in job["substitutions"].items()}
     return options
 
 

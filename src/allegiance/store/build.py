@@ -26,20 +26,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF as _RDF
+from rdflib import Graph
 
 from allegiance import __version__
 from allegiance.kb import inference
 from allegiance.kb import load as knowledge
 from allegiance.namespaces import GRAPH
 from allegiance.paths import Layout, default_layout
+from allegiance.terms import to_ox
 
 log = logging.getLogger("allegiance.store")
 
 _QUAD_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 _TRIPLE_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".rdf": ox.RdfFormat.RDF_XML}
-_LANG_STRING = str(_RDF.langString)
 
 
 @dataclass
@@ -147,21 +146,6 @@ class ServedStore:
 
 def loaded_graph_iri(path: Path) -> str:
     return str(GRAPH[f"load/{Path(path).stem}"])
-
-
-def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None and str(term.datatype) != _LANG_STRING:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def _quads(graph: Graph, graph_iri: str) -> Iterable[ox.Quad]:
