@@ -31,6 +31,16 @@ _FORMATS = {
 }
 
 
+def located(path: Path, message: str, line: int | None = None, column: int | None = None) -> str:
+    """``file:line:column: message``, as far as the position is known."""
+    where = str(path)
+    if line is not None:
+        where += f":{line}"
+        if column is not None:
+            where += f":{column}"
+    return f"{where}: {message}"
+
+
 class UnreadableFile(Exception):
     """A file of the knowledge base could not be read or parsed."""
 
@@ -42,12 +52,7 @@ class UnreadableFile(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = str(self.path)
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return located(self.path, self.message, self.line, self.column)
 
 
 def instances_graph_iri(path: Path) -> URIRef:

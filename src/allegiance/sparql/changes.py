@@ -15,15 +15,15 @@ runaway update is stopped by the time limit, and a malformed one never touches t
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from typing import Any
+
+from allegiance.kb.load import INFERENCES_GRAPH, SHAPES_GRAPH
+from allegiance.store.embedded import REFRESH_DEFAULT_GRAPH
 
 from . import errors, wire
 
-GRAPH = "https://w3id.org/allegiance/graph/"
-SHAPES = GRAPH + "shapes"
-INFERENCES = GRAPH + "inferences"
-REFRESH_DEFAULT = (f"DROP SILENT DEFAULT ; INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                   f"FILTER(?g != <{SHAPES}>) }}")
+SHAPES, INFERENCES = str(SHAPES_GRAPH), str(INFERENCES_GRAPH)
 FORMATS = {"text/turtle": "TURTLE", "application/x-turtle": "TURTLE", "application/n-triples": "N_TRIPLES",
            "text/plain": "N_TRIPLES", "application/rdf+xml": "RDF_XML", "application/ld+json": "JSON_LD",
            "application/n-quads": "N_QUADS", "application/trig": "TRIG", "text/n3": "TURTLE"}
@@ -48,7 +48,7 @@ def _apply(ox: Any, mem: Any, job: dict[str, Any]) -> bool:
 
             raise classify(exc) from None
         return False
-    if iri is None and derived and op != "get":
+    if iri is None and derived:
         raise errors.Forbidden("the default graph is the merge of the named graphs (all but the shapes): "
                                "write to a named graph (?graph=IRI)")
     existed = iri is None or mem.contains_named_graph(ox.NamedNode(iri))
@@ -86,6 +86,15 @@ def _apply(ox: Any, mem: Any, job: dict[str, Any]) -> bool:
     return not existed
 
 
+def _data_triples(ox: Any, mem: Any) -> Iterator[Any]:
+    """The triples of every named graph of ``mem`` but the shapes and the inferences: what is validated and
+    reasoned over, as ``allegiance check`` does."""
+    for g in mem.named_graphs():
+        if g.value not in (SHAPES, INFERENCES):
+            for q in mem.quads_for_pattern(None, None, None, g):
+                yield ox.Triple(q.subject, q.predicate, q.object)
+
+
 _VALIDATORS: dict[bytes, Any] = {}  # compiled shapes, by the shapes graph's N-Triples, for the worker's life
 
 
@@ -106,9 +115,7 @@ def _validate(ox: Any, mem: Any) -> None:
         _VALIDATORS.clear()
         validator = _VALIDATORS[shapes_nt] = Validator(Graph().parse(data=shapes_nt.decode("utf-8"), format="nt"))
     data = ox.Store()
-    data.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                     for g in mem.named_graphs() if g.value not in (SHAPES, INFERENCES)
-                     for q in mem.quads_for_pattern(None, None, None, g))
+    data.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in _data_triples(ox, mem))
     result = validator.validate_store(data)
     if not result.conforms:
         lines = [format_violation(v) for v in result.violations[:20]]
@@ -123,14 +130,8 @@ def _infer(ox: Any, mem: Any) -> None:
 
     from allegiance.kb.inference import closure
 
-    data = Graph()
-    for g in mem.named_graphs():
-        if g.value in (SHAPES, INFERENCES):
-            continue
-        nt = ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
-                           for q in mem.quads_for_pattern(None, None, None, g)), format=ox.RdfFormat.N_TRIPLES)
-        if nt:
-            data.parse(data=nt.decode("utf-8"), format="nt")
+    nt = ox.serialize(_data_triples(ox, mem), format=ox.RdfFormat.N_TRIPLES) or b""
+    data = Graph().parse(data=nt.decode("utf-8"), format="nt")
     inferred = closure(data).serialize(format="nt", encoding="utf-8")
     mem.clear_graph(ox.NamedNode(INFERENCES))
     mem.load(inferred, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERENCES))
@@ -143,10 +144,10 @@ def execute_write(ox: Any, snapshot: Any, job: dict[str, Any], sock: socket.sock
         mem.add_graph(g)
     created = _apply(ox, mem, job)
     names = {g.value for g in mem.named_graphs()}
-    if INFERENCES in names and job["op"] != "get":
+    if INFERENCES in names:
         _infer(ox, mem)
     if job.get("derived_default"):
-        mem.update(REFRESH_DEFAULT)
+        mem.update(REFRESH_DEFAULT_GRAPH)
     if SHAPES in names and job.get("validate", True):
         _validate(ox, mem)
     before = set(snapshot.quads_for_pattern(None, None, None, None))

@@ -18,6 +18,20 @@ from urllib.parse import urlsplit
 log = logging.getLogger("allegiance.relay")
 
 
+async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, idle_timeout: float | None) -> None:
+    """Copy bytes from ``reader`` to ``writer`` until either side ends, or nothing moves for ``idle_timeout``
+    seconds (None: no limit); then close ``writer``."""
+    try:
+        while data := await asyncio.wait_for(reader.read(65536), idle_timeout):
+            writer.write(data)
+            await writer.drain()
+    except (OSError, TimeoutError):
+        pass
+    finally:
+        with contextlib.suppress(Exception):
+            writer.close()
+
+
 def endpoint_of(iri: str) -> tuple[str, int]:
     """The (host, port) an HTTP(S) IRI connects to; ValueError for anything else."""
     parts = urlsplit(iri)
@@ -69,21 +83,11 @@ class Relay:
             self.tunnels += 1
             self.active += 1
             try:
-                await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+                await asyncio.gather(pipe(reader, up_writer, self.idle_timeout),
+                                     pipe(up_reader, writer, self.idle_timeout))
             finally:
                 self.active -= 1
         except (OSError, TimeoutError, ValueError):
-            pass
-        finally:
-            with contextlib.suppress(Exception):
-                writer.close()
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await asyncio.wait_for(reader.read(65536), self.idle_timeout):
-                writer.write(data)
-                await writer.drain()
-        except (OSError, TimeoutError):
             pass
         finally:
             with contextlib.suppress(Exception):

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import ctypes
 import fcntl
 import ipaddress
@@ -35,6 +34,8 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from allegiance.sparql.relay import pipe
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
@@ -132,21 +133,6 @@ def _private_hosts(run_dir: Path, forwards: Sequence[Forward]) -> None:
     _check(libc.mount(str(hosts).encode(), b"/etc/hosts", None, MS_BIND, None), "mount --bind hosts /etc/hosts")
 
 
-def _pipe_task(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> asyncio.Task[None]:
-    async def pipe() -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            with contextlib.suppress(Exception):
-                writer.close()
-
-    return asyncio.ensure_future(pipe())
-
-
 async def _serve(relay: str, forwards: Sequence[Forward]) -> None:
     async def handle(forward: Forward, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -156,7 +142,7 @@ async def _serve(relay: str, forwards: Sequence[Forward]) -> None:
             return
         up_writer.write(f"{forward.host} {forward.port}\n".encode())
         await up_writer.drain()
-        await asyncio.gather(_pipe_task(reader, up_writer), _pipe_task(up_reader, writer))
+        await asyncio.gather(pipe(reader, up_writer, None), pipe(up_reader, writer, None))
 
     servers = []
     for f in forwards:

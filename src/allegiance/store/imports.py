@@ -78,12 +78,7 @@ class ParseFailure(ImportFailure):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = str(self.path)
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return knowledge.located(self.path, self.message, self.line, self.column)
 
 
 class ImportRefused(ImportFailure):

@@ -18,13 +18,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, Router
 
 from allegiance.config import Settings
-from allegiance.sparql import errors
 from allegiance.sparql.canned import CannedQuery, ParameterError
 from allegiance.sparql.executor import Executor
 from allegiance.sparql.formats import HTML, SPARQL_JSON, choose
+from allegiance.sparql.jobs import Answer
 from allegiance.web import openapi
 from allegiance.web.protocol import RequestBodyTooLarge, media_type_of, read_body
-from allegiance.web.responses import answer, error, failure, not_modified, run_query
+from allegiance.web.responses import error, query_response
 from allegiance.web.templates import TEMPLATES
 
 RESERVED = ("format", "page")
@@ -104,17 +104,14 @@ class CannedApi:
             job = query.job(values, page=page_raw, accept=request.headers.get("accept"), format=override)
         except ParameterError as exc:
             return error(request, 400, str(exc), parameter=exc.name, problem=True)
-        cached = self.executor.cache.get(job.key(self.executor.version()))
-        if cached is not None and (hit := not_modified(request, cached.etag)) is not None:
-            return hit
-        try:
-            result = await run_query(request, self.executor, job)
-        except errors.QueryFailure as exc:
-            return failure(request, exc, problem=True)
-        headers = {}
-        if job.page is not None:
-            headers["Link"] = self._links(request, job.page.offset // job.page.size + 1, bool(result.has_next))
-        return answer(result, headers)
+        page = job.page
+
+        def links(result: Answer) -> dict[str, str]:
+            if page is None:
+                return {}
+            return {"Link": self._links(request, page.offset // page.size + 1, bool(result.has_next))}
+
+        return await query_response(request, self.executor, job, problem=True, headers=links)
 
     def _links(self, request: Request, page: int, has_next: bool) -> str:
         items = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]

@@ -68,19 +68,20 @@ def media_type_of(request: Request) -> tuple[str, str]:
     return media_type.strip().lower(), charset
 
 
+def absolute_iri(name: str, value: str) -> str:
+    """``value`` as an absolute IRI, or :class:`BadParameter` naming the parameter ``name``."""
+    try:
+        iri = ox.NamedNode(value).value
+    except ValueError as exc:
+        raise BadParameter(name, f"parameter {name!r}: {value[:200]!r} is not an absolute IRI ({exc})") from None
+    if ":" not in iri:
+        raise BadParameter(name, f"parameter {name!r}: {value[:200]!r} is not an absolute IRI")
+    return iri
+
+
 def graph_iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
     """The absolute IRIs given as ``name``; :class:`BadParameter` for anything else."""
-    out = []
-    for key, value in params:
-        if key != name:
-            continue
-        try:
-            out.append(ox.NamedNode(value).value)
-        except ValueError as exc:
-            raise BadParameter(name, f"parameter {name!r}: {value[:200]!r} is not an absolute IRI ({exc})") from None
-        if ":" not in value:
-            raise BadParameter(name, f"parameter {name!r}: {value[:200]!r} is not an absolute IRI")
-    return tuple(out)
+    return tuple(absolute_iri(name, value) for key, value in params if key == name)
 
 
 class SparqlProtocol:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from rdflib import Graph
 from starlette.requests import Request
@@ -102,8 +102,10 @@ def not_modified(request: Request, etag: str) -> Response | None:
 
 
 async def query_response(request: Request, executor: Executor, job: Job, *, problem: bool = False,
-                         headers: Mapping[str, str] | None = None) -> Response:
-    """The whole path from a job to a response: 304, the answer, or the failure's status and message."""
+                         headers: Callable[[Answer], Mapping[str, str]] | None = None) -> Response:
+    """The whole path from a job to a response: 304, the answer, or the failure's status and message.
+
+    ``headers`` gives headers that depend on the answer (the API's pagination links)."""
     cached = executor.cache.get(job.key(executor.version()))
     if cached is not None and (hit := not_modified(request, cached.etag)) is not None:
         return hit
@@ -111,7 +113,7 @@ async def query_response(request: Request, executor: Executor, job: Job, *, prob
         result = await run_query(request, executor, job)
     except errors.QueryFailure as exc:
         return failure(request, exc, problem=problem)
-    return answer(result, headers)
+    return answer(result, headers(result) if headers is not None else None)
 
 
 def rdf_response(request: Request, graph: Graph, headers: Mapping[str, str] | None = None) -> Response:

@@ -33,7 +33,7 @@ from allegiance.sparql import errors
 from allegiance.sparql.executor import Executor
 from allegiance.sparql.jobs import Dataset, Job
 from allegiance.store import ServedStore
-from allegiance.web.protocol import RequestBodyTooLarge, media_type_of, read_body
+from allegiance.web.protocol import BadParameter, RequestBodyTooLarge, absolute_iri, media_type_of, read_body
 from allegiance.web.responses import error, failure, query_response
 
 TOKEN_VARIABLE = "ALLEGIANCE_WRITE_TOKEN"
@@ -76,20 +76,14 @@ class Writes:
         if not graphs:
             return None
         try:
-            iri = ox.NamedNode(graphs[0]).value
-        except ValueError:
-            iri = ""
-        if ":" not in iri:
-            return error(request, 400, f"parameter 'graph': {graphs[0][:200]!r} is not an absolute IRI",
-                         parameter="graph")
-        return iri
+            return absolute_iri("graph", graphs[0])
+        except BadParameter as exc:
+            return error(request, 400, str(exc), parameter=exc.name)
 
     async def _read(self, request: Request, iri: str | None) -> Response:
         if iri is not None and not self.served.store.contains_named_graph(ox.NamedNode(iri)):
             return error(request, 404, f"no graph {iri}")
-        dataset = Dataset(default_graphs=(iri,) if iri is not None else None, named_graphs=())
-        if iri is None:
-            dataset = Dataset()
+        dataset = Dataset(default_graphs=(iri,), named_graphs=()) if iri is not None else Dataset()
         accept = request.headers.get("accept") or "text/turtle"
         job = Job("CONSTRUCT WHERE { ?s ?p ?o }", dataset, accept)
         response = await query_response(request, self.executor, job)
