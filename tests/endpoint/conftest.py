@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,14 +19,10 @@ import httpx
 import pytest
 
 from allegiance.paths import default_layout
+from tests.helpers import free_port
 
 HARNESS = default_layout().home.parent / "shared" / "conformance" / "sparql_protocol_tests.py"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -27,14 +27,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers import free_port
+
 # Variables that the hostile queries use inside SERVICE; the canary binds each of them to the secret.
 CANARY_VARS = ("x", "s", "p", "o", "b", "c", "y", "z", "g", "v", "n")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

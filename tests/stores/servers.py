@@ -16,7 +16,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from tests.helpers import free_port
 
 READY_SECONDS = 60.0
 
@@ -37,11 +38,6 @@ class Server:
     default_graph: str | None  # the named graph holding the merge, for stores whose default graph is a union
     process: subprocess.Popen
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_ready(process: subprocess.Popen, url: str, log: Path) -> None:

@@ -7,7 +7,6 @@ The real server runs as a subprocess bound to 127.0.0.1: the endpoint's app with
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from allegiance.web import ui as webui
 from allegiance.sparql.canned import load_queries
+from allegiance.web import ui as webui
+from tests.helpers import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -30,15 +30,10 @@ if not CHROMIUM.exists():
     pytest.skip("/usr/bin/chromium is absent: apt-get install -y chromium chromium-driver", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
+    port = free_port()
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "tests.ui.serve_app:create", "--host", "127.0.0.1",
