@@ -9,6 +9,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from allegiance.web import pictures
 from allegiance.web import ui as webui
 from allegiance.sparql.canned import load_queries
 from allegiance.paths import Layout, default_layout
@@ -114,7 +115,7 @@ def test_bad_requests(client):
 def test_without_node_modules(tmp_path, small_store):
     """Without `npm ci` the page still works, with a plain form, and says how to install the editor."""
     shutil.copytree(default_layout().queries, tmp_path / "queries")
-    app = Starlette(routes=webui.routes(small_store, {}, layout=Layout(tmp_path)))
+    app = Starlette(routes=[*webui.routes(small_store, {}, layout=Layout(tmp_path)), *pictures.routes(small_store)])
     with TestClient(app) as c:
         page = c.get("/").text
         assert "npm ci" in page and 'id="plain-form"' in page and "yasgui.min.js" not in page

@@ -35,7 +35,7 @@ from allegiance.sparql.remote import RemoteExecutor
 from allegiance.store.embedded import EmbeddedStore
 from allegiance.store.remote import RemoteServed, RemoteStore
 from allegiance.store.target import QuadStore
-from allegiance.web import ui
+from allegiance.web import pictures, ui
 from allegiance.web.api import CannedApi
 from allegiance.web.dataset import DatasetRoutes
 from allegiance.web.linked_data import PREFIX, LinkedData, render_ontology
@@ -133,6 +133,7 @@ def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *, served: 
     all_routes: list[BaseRoute] = [
         *routes,
         *ui.routes(served, queries),
+        *pictures.routes(served),
         *api.routes(),
         Route(PREFIX + "/", home, methods=["GET"]),
         *protocol.routes(),

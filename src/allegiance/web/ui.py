@@ -1,4 +1,4 @@
-"""The web UI: a query page with a SPARQL editor, and the pictures of the allegiance network and the timeline.
+"""The web UI's query page, with a SPARQL editor.
 
 ``routes(...)`` returns Starlette routes to put ahead of the endpoint's own (so that ``/`` is the query page):
 
@@ -7,32 +7,23 @@
   at the local ``/sparql``; every canned query of ``queries/`` as a ready example; results as a table; links that
   download the current query's results in every format the endpoint serves. Without ``node_modules`` the page
   still works, with a plain text area and a table of its own, and says how to install the editor.
-- ``/network`` and ``/timeline``: HTML pages with the pictures (the network with a year filter);
-- ``/plots/network.{svg,png,json}?year=YYYY&affiliations=1`` and ``/plots/timeline.{svg,png,json}``: the pictures,
-  drawn by :mod:`allegiance.plots` (the same code as ``allegiance plot``) in a worker thread, cached per request.
+(the pictures are in :mod:`allegiance.web.pictures`)
 
 The store and the canned queries are given to :func:`routes` by the app factory.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import re
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from allegiance.paths import Layout, default_layout
-from allegiance.plots import data as plot
-from allegiance.plots.draw import picture
 from allegiance.sparql.canned import CannedQuery
 from allegiance.web.responses import error
 from allegiance.web.templates import STATIC as STATIC_DIR
@@ -67,69 +58,10 @@ def example(q: CannedQuery) -> dict[str, Any]:
             "defaults": {p.name: p.default for p in q.parameters if p.default is not None}}
 
 
-class _Pictures:
-    """The pictures of one store, drawn in a worker thread and kept (the store does not change while served)."""
-
-    def __init__(self, size: int = 48):
-        self._cache: OrderedDict[tuple, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-        self._size = size
-
-    def _get(self, key: tuple, make) -> bytes:
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        value = make()
-        with self._lock:
-            self._cache[key] = value
-            while len(self._cache) > self._size:
-                self._cache.popitem(last=False)
-        return value
-
-    async def get(self, store: Any, which: str, fmt: str, year: int | None = None,
-                  affiliations: bool = False) -> bytes:
-        key = (id(store), which, fmt, year, affiliations)
-
-        def make() -> bytes:
-            if fmt == "json":
-                data = (plot.network_data(store, year, affiliations) if which == "network"
-                        else plot.timeline_data(store))
-                return json.dumps(data.to_json(), ensure_ascii=False, indent=1).encode("utf-8")
-            return picture(store, which, fmt, year, affiliations)
-
-        return await run_in_threadpool(self._get, key, make)
-
-
-def _inline_svg(svg: bytes) -> str:
-    """An SVG document as markup to put inside an HTML page (no XML declaration, no DOCTYPE)."""
-    text = svg.decode("utf-8")
-    start = text.find("<svg")
-    return text[start:] if start >= 0 else text
-
-
-def _year(request: Request) -> int | None:
-    raw = request.query_params.get("year", "").strip()
-    if not raw or raw == "all":
-        return None
-    if not re.fullmatch(r"\d{4}", raw):
-        raise ValueError(f"year must be four digits (YYYY), not {raw!r}")
-    return int(raw)
-
-
-def _flag(request: Request, name: str) -> bool:
-    return request.query_params.get(name, "").lower() in ("1", "true", "yes", "on")
-
-
 def routes(served: Any, queries: dict[str, CannedQuery], *, layout: Layout | None = None) -> list[BaseRoute]:
     """The web UI's routes. ``served``: a ServedStore (or pyoxigraph store) to draw from; by default the app's
     ``app.state.served``. ``layout``: where to find ``queries/`` and ``node_modules`` (default: the checkout)."""
     layout = layout or default_layout()
-    pictures = _Pictures()
-
-    def store_of(request: Request) -> Any:
-        return served
-
     def root(request: Request) -> str:
         return request.scope.get("root_path", "").rstrip("/")
 
@@ -152,50 +84,9 @@ def routes(served: Any, queries: dict[str, CannedQuery], *, layout: Layout | Non
                       yasgui_url=base + YASGUI_URL, config_json=json.dumps(config, ensure_ascii=False)
                       .replace("</", "<\\/"), result_downloads=RESULT_DOWNLOADS, graph_downloads=GRAPH_DOWNLOADS)
 
-    async def network_page(request: Request) -> Response:
-        try:
-            year = _year(request)
-        except ValueError as exc:
-            return error(request, 400, str(exc), parameter="year")
-        affiliations = _flag(request, "affiliations")
-        store = store_of(request)
-        every = json.loads(await pictures.get(store, "network", "json", None, affiliations))
-        svg = await pictures.get(store, "network", "svg", year, affiliations)
-        params = "?" + "&".join(p for p in (f"year={year}" if year else "",
-                                            "affiliations=1" if affiliations else "") if p)
-        return render("ui_network.html", request, svg=_inline_svg(svg), years=every["years"], year=year,
-                      affiliations=affiliations, params=params.rstrip("?"))
-
-    async def timeline_page(request: Request) -> Response:
-        svg = await pictures.get(store_of(request), "timeline", "svg")
-        return render("ui_timeline.html", request, svg=_inline_svg(svg))
-
-    async def network_plot(request: Request) -> Response:
-        fmt = request.path_params["fmt"]
-        try:
-            year = _year(request)
-        except ValueError as exc:
-            return error(request, 400, str(exc), parameter="year")
-        body = await pictures.get(store_of(request), "network", fmt, year, _flag(request, "affiliations"))
-        return _picture_response(body, fmt, f"allegiance-network{'-' + str(year) if year else ''}")
-
-    async def timeline_plot(request: Request) -> Response:
-        fmt = request.path_params["fmt"]
-        body = await pictures.get(store_of(request), "timeline", fmt)
-        return _picture_response(body, fmt, "allegiance-timeline")
-
-    if importlib.util.find_spec("matplotlib") is None:  # the [plots] extra is not installed
-        async def no_plots(request: Request) -> Response:
-            return error(request, 503, "the pictures need the plots extra: pip install 'allegiance[plots]'")
-
-        network_page = timeline_page = network_plot = timeline_plot = no_plots
     ui_routes: list[BaseRoute] = [
         Route("/", query_page, methods=["GET"], name="ui-query"),
         Route("/query", query_page, methods=["GET"], name="ui-query-page"),
-        Route("/network", network_page, methods=["GET"], name="ui-network"),
-        Route("/timeline", timeline_page, methods=["GET"], name="ui-timeline"),
-        Route("/plots/network.{fmt:str}", _only_formats(network_plot), methods=["GET"], name="ui-network-plot"),
-        Route("/plots/timeline.{fmt:str}", _only_formats(timeline_plot), methods=["GET"], name="ui-timeline-plot"),
         Mount(UI_STATIC_URL, app=StaticFiles(directory=STATIC_DIR), name="ui-static"),
     ]
     if yasgui_installed(layout):
@@ -207,19 +98,3 @@ def routes(served: Any, queries: dict[str, CannedQuery], *, layout: Layout | Non
         ui_routes.append(Route(YASGUI_URL + "/{rest:path}", not_installed, methods=["GET"]))
     return ui_routes
 
-
-def _only_formats(handler):
-    async def guarded(request: Request) -> Response:
-        if request.path_params["fmt"] not in ("svg", "png", "json"):
-            return error(request, 404, "pictures are served as .svg, .png or .json")
-        return await handler(request)
-
-    return guarded
-
-
-def _picture_response(body: bytes, fmt: str, stem: str) -> Response:
-    if fmt == "json":
-        return JSONResponse(json.loads(body))
-    return Response(body, media_type=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'inline; filename="{stem}.{fmt}"',
-                             "Cache-Control": "no-cache"})
