@@ -48,6 +48,13 @@ class Settings:
     max_answer_bytes: int = field(default=64 * 1024 * 1024, metadata=_opt(
         "bytes of one answer; a larger one gets 422, never a cut-off 200"))
     max_body: int = field(default=1_000_000, metadata=_opt("bytes of a request body"))
+    header_timeout: float = field(default=10.0, metadata=_opt(
+        "seconds for a request's head (request line and headers) to arrive, from the connection's start or the end "
+        "of the previous response; a slower one gets 408 and the connection is closed"))
+    max_header_bytes: int = field(default=64 * 1024, metadata=_opt(
+        "bytes of a request's head; a larger one gets 431 and the connection is closed"))
+    body_timeout: float = field(default=30.0, metadata=_opt(
+        "seconds for a request's whole body to arrive, from the request's start; a slower one gets 408"))
     workers: int = field(default=4, metadata=_opt(
         "query worker processes; one client holds at most workers-1 of them at a time"))
     worker_memory_mb: int = field(default=2048, metadata=_opt("memory (data segment, MB) of one query worker"))
@@ -75,8 +82,10 @@ class Settings:
         "log level", choices=["critical", "error", "warning", "info", "debug"]))
 
     def __post_init__(self) -> None:
-        if self.timeout <= 0:
-            raise ConfigurationError("--timeout must be positive")
+        if min(self.timeout, self.header_timeout, self.body_timeout) <= 0:
+            raise ConfigurationError("--timeout, --header-timeout and --body-timeout must be positive")
+        if self.max_header_bytes < 1024:
+            raise ConfigurationError("--max-header-bytes must be at least 1024")
         if min(self.max_answer_bytes, self.max_body, self.workers, self.cache_ttl + 1) < 1:
             raise ConfigurationError("--max-answer-bytes, --max-body and --workers must be at least 1")
         if self.workers < 2:

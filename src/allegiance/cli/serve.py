@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
     from allegiance.sparql.sandbox import SandboxUnavailable
     from allegiance.web.app import create_app
+    from allegiance.web.limits import BodyDeadline, protocol
 
     started = time.monotonic()
     try:
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from allegiance.kb.load import UnreadableFile
 
     try:
-        app = create_app(settings)
+        app = BodyDeadline(create_app(settings), settings.body_timeout)
     except (UnreadableFile, OSError) as exc:
         print(f"allegiance serve: {exc}", file=sys.stderr)
         return 1
@@ -80,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
                     timeout_graceful_shutdown=3, access_log=settings.access_log,
-                    limit_concurrency=1000, timeout_keep_alive=5, server_header=False)
+                    limit_concurrency=1000, timeout_keep_alive=5, server_header=False,
+                    http=protocol(settings.header_timeout, settings.max_header_bytes))
     except SandboxUnavailable as exc:
         print(f"allegiance serve: {exc}", file=sys.stderr)
         return 2
