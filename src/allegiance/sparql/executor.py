@@ -43,6 +43,7 @@ from allegiance.sparql.sandbox import SandboxUnavailable
 log = logging.getLogger("allegiance.executor")
 
 NICE_AFTER = 1.0  # seconds of running before a query's worker yields the CPU to others
+WRITE_NICENESS = -5  # a write's worker, when the server may raise a priority (root); else it keeps 0
 
 
 class AnswerCache:
@@ -236,7 +237,13 @@ class Executor:
         except TimeoutError:
             raise errors.Busy(f"the server is busy: no query worker became free within {limit:g} s; "
                               "try again") from None
-        nicer = loop.call_later(NICE_AFTER, self._nice, worker)
+        # a query running long is niced so that short ones keep the CPU. A write (one at a time, with the token)
+        # is not: it needs seconds of CPU (inferences, validation), and under a full read load it would starve and
+        # run into its time limit; it runs at a higher priority instead, where the server may set one (as root)
+        write = payload.get("kind") == "write"
+        nicer = None if write else loop.call_later(NICE_AFTER, self._nice, worker)
+        if write:
+            self._nice(worker, WRITE_NICENESS)
         try:
             try:
                 worker.writer.write(wire.control(wire.JOB, payload))
@@ -267,11 +274,12 @@ class Executor:
             self.pool.discard(worker)
             raise
         finally:
-            nicer.cancel()
+            if nicer is not None:
+                nicer.cancel()
 
-    def _nice(self, worker: Worker) -> None:
+    def _nice(self, worker: Worker, niceness: int = 10) -> None:
         with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, worker.pid, 10)
+            os.setpriority(os.PRIO_PROCESS, worker.pid, niceness)
             worker.reniced = True
 
     async def _receive(self, worker: Worker, max_bytes: int) -> tuple[dict[str, Any], bytes]:
