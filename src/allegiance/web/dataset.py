@@ -2,7 +2,7 @@
 named graphs, which all dereference.
 
 * ``/.well-known/void``: VoID (counts of the current store version, computed again after a write), naming the dump
-  with ``void:dataDump``.
+  with ``void:dataDump``; a page with the same counts for browsers.
 * ``/dump.nq.gz``: every quad of the store as gzip-compressed N-Quads, made once per store version from a
   read-only snapshot, off the event loop.
 * ``/dataset`` and ``/dataset/wikidata-links`` answer 303 to the VoID description; ``/graph/...`` (a named graph's
@@ -29,9 +29,11 @@ from allegiance.config import Settings
 from allegiance.store import ServedStore
 from allegiance.store.target import QuadStore
 from allegiance.web import void
+from allegiance.web.described import RDF_LINKS, rdf_or_html, root
 from allegiance.web.linked_data import PREFIX
-from allegiance.web.responses import error, rdf_response
-from allegiance.web.templates import STATIC
+from allegiance.web.responses import error
+from allegiance.web.templates import STATIC, TEMPLATES
+from allegiance.web.views import iri_view
 
 
 class DatasetRoutes:
@@ -42,7 +44,7 @@ class DatasetRoutes:
         self.quad_store = quad_store
         self.settings = settings
         self.work_dir = work_dir
-        self._void: tuple[str, Graph] | None = None
+        self._void: tuple[str, Graph, void.Stats, tuple[str, int]] | None = None
         self._dumps: dict[str, tuple[Path, int]] = {}
         self._lock = asyncio.Lock()
 
@@ -97,10 +99,24 @@ class DatasetRoutes:
         if self._void is None or self._void[0] != version:
             stats = await asyncio.to_thread(void.compute, self.served.store, self.served.named_graphs)
             _, quads = await self.current_dump()
-            graph = void.describe(stats, self.settings.endpoint_url, self.settings.public_base,
-                                  dump=(self.settings.url + "dump.nq.gz", quads))
-            self._void = (version, graph)
-        return rdf_response(request, self._void[1])
+            dump = (self.settings.url + "dump.nq.gz", quads)
+            graph = void.describe(stats, self.settings.endpoint_url, self.settings.public_base, dump=dump)
+            self._void = (version, graph, stats, dump)
+        _, graph, stats, dump = self._void
+
+        def page() -> str:
+            base = root(request)
+            return TEMPLATES.get_template("void.html").render(
+                root=base, path="/.well-known/void", rdf_links=RDF_LINKS, stats=stats, dump=dump,
+                title=str(graph.value(void.DATASET, void.DCTERMS.title)), dataset=str(void.DATASET),
+                endpoint=self.settings.endpoint_url, base=self.settings.public_base,
+                graphs=sorted(stats.graphs.items()),
+                classes=[(iri_view(c, base), n) for c, n in sorted(stats.class_partition.items(),
+                                                                  key=lambda kv: -kv[1])],
+                properties=[(iri_view(p, base), n) for p, n in sorted(stats.property_partition.items(),
+                                                                     key=lambda kv: -kv[1])])
+
+        return rdf_or_html(request, graph, page)
 
     # -- IRIs that answer
     async def dataset(self, request: Request) -> Response:

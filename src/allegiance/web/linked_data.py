@@ -18,29 +18,31 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import FOAF, OWL, RDF, RDFS, SKOS
-from rdflib.term import Identifier
+from rdflib import Graph, URIRef
+from rdflib.namespace import FOAF, OWL, RDFS
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from allegiance.namespaces import ALG, BASE, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV
-from allegiance.namespaces import prefixed_name as qname
+from allegiance.namespaces import BASE, DCTERMS, ONTOLOGY_IRI, PREFIXES
+from allegiance.paths import MissingData, default_layout
 from allegiance.sparql import errors
 from allegiance.sparql import formats as negotiation
 from allegiance.sparql.executor import Executor
 from allegiance.sparql.jobs import Job
+from allegiance.web import entity_page, source_page
+from allegiance.web.entity_page import BadPage, EntityPage, page_number
 from allegiance.web.responses import error, failure, run_query
+from allegiance.web.source_text import CATALOGUE, SourceTexts
 from allegiance.web.templates import STATIC, TEMPLATES
+from allegiance.web.views import KINDS, local_path
 
-KINDS = ("id", "source", "concept")
+__all__ = ["KINDS", "PREFIX", "LinkedData", "local_path", "render_ontology"]
+
 PREFIX = "/allegiance"
 _DOCS = {f.extension: f for f in (*negotiation.RDF_DOCUMENT_FORMATS, negotiation.HTML)}
 _NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
@@ -57,117 +59,21 @@ CONSTRUCT {
   UNION { ?c ?cp $E . OPTIONAL { ?c a ?ctype } OPTIONAL { ?c rdfs:label ?clabel } }
 }"""
 
-ENTITY_PAGE = """PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX alg: <https://w3id.org/allegiance/ontology#>
-CONSTRUCT {
-  $E ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 .
-  ?c ?cp ?co . ?co ?cp2 ?co2 .
-  ?r ?rp ?ro . ?ro ?rp2 ?ro2 .
-  ?x rdfs:label ?xl .
-} WHERE {
-  { $E ?p ?o }
-  UNION { $E ?p ?o . FILTER isBlank(?o) ?o ?p2 ?o2 }
-  UNION { $E ?p ?o . FILTER isBlank(?o) ?o ?p2 ?o2 . FILTER isBlank(?o2) ?o2 ?p3 ?o3 }
-  UNION { ?c ?cp0 $E . ?c ?cp ?co }
-  UNION { ?c ?cp0 $E . ?c ?cp ?co . FILTER isBlank(?co) ?co ?cp2 ?co2 }
-  UNION { ?c ?cp0 $E . ?r alg:respondsTo ?c . ?r ?rp ?ro }
-  UNION { ?c ?cp0 $E . ?r alg:respondsTo ?c . ?r ?rp ?ro . FILTER isBlank(?ro) ?ro ?rp2 ?ro2 }
-  UNION { { $E ?p ?x } UNION { ?c ?cp0 $E . BIND(?c AS ?x) } UNION { ?c ?cp0 $E . ?c ?cp ?x }
-          UNION { ?c ?cp0 $E . ?r alg:respondsTo ?c . ?r ?rp ?x } UNION { $E ?p ?o . ?o prov:entity ?x }
-          UNION { ?c ?cp0 $E . ?c ?cp ?co . ?co prov:entity ?x }
-          UNION { ?c ?cp0 $E . ?r alg:respondsTo ?c . ?r ?rp ?ro . ?ro prov:entity ?x }
-          ?x rdfs:label ?xl }
-}"""
-
 EXISTS = "ASK { { $E ?p ?o } UNION { ?s ?p $E } }"
-_SKIP_STATEMENTS = {PROV.qualifiedDerivation, PROV.wasDerivedFrom}
-_RESPONSE_TYPES = {ALG.Denial: "denial", ALG.Dispute: "dispute", ALG.Corroboration: "corroboration"}
+JSON = "application/sparql-results+json"
+
+
+def _sources_folder() -> Path | None:
+    try:
+        folder = default_layout().sources
+    except MissingData:
+        return None
+    return folder if folder.is_dir() else None
 
 
 def _about(query: str, iri: URIRef, accept: str) -> Job:
     """``query`` with ``$E`` bound to ``iri`` by the engine (SEP-0007 substitution)."""
     return Job(query, accept=accept, substitutions={"E": ("iri", str(iri), None, None)})
-
-
-def local_path(iri: str, prefix: str = "") -> str | None:
-    """The server path of a project IRI (``https://w3id.org/allegiance/id/x`` -> ``/id/x``), else None."""
-    if iri.startswith(ONTOLOGY_IRI + "#"):
-        return f"{prefix}/ontology.html#{iri.split('#', 1)[1]}"
-    if iri == ONTOLOGY_IRI:
-        return f"{prefix}/ontology"
-    if iri.startswith(BASE):
-        rest = iri[len(BASE):]
-        if rest.split("/", 1)[0] in KINDS:
-            return f"{prefix}/{rest}"
-    return None
-
-
-@dataclass
-class View:
-    """What the templates show of a term."""
-
-    text: str
-    href: str | None = None
-    title: str = ""
-    literal: bool = False
-    lang: str = ""
-    children: list = field(default_factory=list)  # (predicate View, object View) of a blank node
-
-
-class Renderer:
-    def __init__(self, g: Graph, ontology: Graph, prefix: str):
-        self.g, self.ontology, self.prefix = g, ontology, prefix
-
-    def label(self, node) -> str:
-        for graph in (self.g, self.ontology):
-            labels = list(graph.objects(node, RDFS.label)) + list(graph.objects(node, SKOS.prefLabel))
-            english = [lbl for lbl in labels if getattr(lbl, "language", None) in ("en", None)]
-            if english or labels:
-                return str((english or labels)[0])
-        return qname(str(node))
-
-    def view(self, node, depth: int = 0) -> View:
-        if isinstance(node, URIRef):
-            iri = str(node)
-            href = local_path(iri, self.prefix)
-            return View(self.label(node), href or iri, iri)
-        if isinstance(node, Literal):
-            dt = qname(str(node.datatype)) if node.datatype else ""
-            return View(str(node), None, dt, True, node.language or "")
-        children = []
-        if depth < 3:
-            children = [(self.view(p), self.view(o, depth + 1)) for p, o in sorted(self.g.predicate_objects(node))]
-        return View("", children=children)
-
-    def sources(self, node) -> list[dict]:
-        out = []
-        for d in self.g.objects(node, PROV.qualifiedDerivation):
-            entity = self.g.value(d, PROV.entity)
-            out.append({"source": self.view(entity) if entity is not None else None,
-                        "excerpts": sorted(str(x) for x in self.g.objects(d, ALG.excerpt))})
-        if not out:
-            out = [{"source": self.view(s), "excerpts": []} for s in self.g.objects(node, PROV.wasDerivedFrom)]
-        return out
-
-    def statements(self, node) -> list[tuple[View, View]]:
-        rows = []
-        for p, o in self.g.predicate_objects(node):
-            if p in _SKIP_STATEMENTS:
-                continue
-            rows.append((self.view(p), self.view(o)))
-        rows.sort(key=lambda r: (r[0].text != "type", r[0].text, r[1].text))
-        return rows
-
-    def claim(self, c) -> dict:
-        responses: list[dict[str, Any]] = []
-        for r in self.g.subjects(ALG.respondsTo, c):
-            kinds = [k for t, k in _RESPONSE_TYPES.items() if (r, RDF.type, t) in self.g] or ["response"]
-            responses.append({"kind": kinds[0], "node": self.view(r), "statements": self.statements(r),
-                              "sources": self.sources(r)})
-        responses.sort(key=lambda x: (x["kind"], x["node"].text))
-        return {"node": self.view(c), "statements": self.statements(c), "sources": self.sources(c),
-                "responses": responses}
 
 
 class LinkedData:
@@ -179,6 +85,7 @@ class LinkedData:
         self.ontology = ontology
         self._documentation = documentation
         self.ontology_html: str | None = None
+        self.texts = SourceTexts(_sources_folder())
         self.version = str(ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo) or "")
         self.ontology_docs: dict[str, bytes] = {}
         for fmt in negotiation.RDF_DOCUMENT_FORMATS:
@@ -244,9 +151,7 @@ class LinkedData:
                 return self._see_other(request, request.url.path)
             fmt = _DOCS[ext]
             if fmt is negotiation.HTML:
-                page = await run_query(request, self.executor, _about(ENTITY_PAGE, iri, "application/n-triples"))
-                html = await run_in_threadpool(self._render_entity, page.body, iri, self._prefix(request))
-                return HTMLResponse(html)
+                return await self._page(request, kind, iri)
             result = await run_query(request, self.executor, _about(ENTITY_RDF, iri, "application/n-triples"))
         except errors.QueryFailure as exc:
             return failure(request, exc)
@@ -262,32 +167,42 @@ class LinkedData:
         graph.add((document, VOID_IN_DATASET, URIRef(BASE + "dataset")))
         return await run_in_threadpool(_document, request, graph, fmt)
 
-    def _render_entity(self, body: bytes, iri: URIRef, prefix: str) -> str:
-        """The entity page from the N-Triples of its neighbourhood (in a thread: parsing is not free)."""
-        g = Graph().parse(data=body.decode("utf-8"), format="nt")
-        r = Renderer(g, self.ontology, prefix)
-        against, by, other = [], [], defaultdict(list)
-        for claim in sorted({x for x in g.subjects(ALG.accused, iri) if isinstance(x, Identifier)}):
-            against.append(r.claim(claim))
-        for claim in sorted({x for x in g.subjects(ALG.accuser, iri) if isinstance(x, Identifier)}):
-            by.append(r.claim(claim))
-        seen = {ALG.accused, ALG.accuser}
-        for c, p in sorted(set(g.subject_predicates(iri))):
-            if p in seen or isinstance(c, BNode):
-                continue
-            other[r.view(p).text].append(r.claim(c))
-        related = {}
-        for node in set(g.subjects()) | set(g.objects()):
-            if isinstance(node, URIRef) and node != iri and local_path(str(node)) and \
-                    not str(node).startswith(ONTOLOGY_IRI):
-                related[str(node)] = r.view(node)
+    async def _page(self, request: Request, kind: str, iri: URIRef) -> Response:
+        """The HTML page of an entity or of a source document (queries one after another, rendering in a
+        thread)."""
+        prefix = self._prefix(request)
+        try:
+            group = request.query_params.get("group")
+            page = page_number(request.query_params.get("page"))
+        except BadPage as exc:
+            return error(request, 400, str(exc), parameter=exc.name)
+        queries = source_page.QUERIES if kind == "source" else entity_page.QUERIES
+        answers = {name: (await run_query(request, self.executor, _about(q, iri, JSON))).body
+                   for name, q in queries.items()}
+        answers["catalogue"] = (await run_query(request, self.executor, Job(CATALOGUE, accept=JSON))).body
+        own = await run_query(request, self.executor, _about(entity_page.OWN, iri, "application/n-triples"))
+        try:
+            html = await run_in_threadpool(self._render, kind, iri, prefix, answers, own.body, group, page)
+        except BadPage as exc:
+            return error(request, 400, str(exc), parameter=exc.name)
+        return HTMLResponse(html, headers={"Vary": "Accept"})
+
+    def _render(self, kind: str, iri: URIRef, prefix: str, answers: dict[str, bytes], own: bytes,
+                group: str | None, page: int) -> str:
+        self.texts.register({r["s"]["value"]: (r["file"]["value"], r.get("sha", {}).get("value"))
+                             for r in entity_page.rows(answers["catalogue"])})
+        builder = EntityPage(self.ontology, self.texts, prefix)
+        summary = builder.summary(Graph().parse(data=own.decode("utf-8"), format="nt"), str(iri))
+        common = {"iri": str(iri), "root": prefix, "path": local_path(str(iri), prefix), "kind": kind,
+                  "rdf_links": [(f.extension, f.media_type) for f in negotiation.RDF_DOCUMENT_FORMATS], **summary}
+        if kind == "source":
+            return TEMPLATES.get_template("source.html").render(
+                **common, has_folder=self.texts.folder is not None,
+                **source_page.context(builder, self.texts, str(iri), answers))
+        claims = builder.claims(answers)
         return TEMPLATES.get_template("entity.html").render(
-            iri=str(iri), path=local_path(str(iri), prefix), title=r.label(iri), prefix=prefix,
-            own_statements=r.statements(iri), own_sources=r.sources(iri),
-            against=against, by=by, other=dict(sorted(other.items())),
-            related=sorted(related.values(), key=lambda v: v.text.lower()),
-            rdf_links=[(f.extension, f.media_type) for f in negotiation.RDF_DOCUMENT_FORMATS],
-            types=[r.view(t) for t in g.objects(iri, RDF.type)])
+            **common, counts=builder.counts(answers["counts"]), groups=builder.groups(claims, group, page),
+            linked=builder.linked(answers["linked"]))
 
 
 # ------------------------------------------------------------------------------------------ ontology docs

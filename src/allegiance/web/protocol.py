@@ -2,7 +2,8 @@
 
 Query by GET, POST form (``application/x-www-form-urlencoded``) and POST direct (``application/sparql-query``);
 ``default-graph-uri`` / ``named-graph-uri`` name the dataset (they override the query's FROM / FROM NAMED); a GET
-with no query answers with the Service Description (RDF, negotiated). Updates are refused here (403).
+with no query answers with the Service Description (RDF, negotiated; a page for browsers). Updates are refused
+here (403).
 
 This module reads the request and nothing else: it never parses SPARQL. The query goes to the executor as text,
 with the endpoint's URL as base IRI (from the settings, never from the ``Host`` header); the format is negotiated
@@ -24,7 +25,9 @@ from allegiance.config import Settings
 from allegiance.sparql.executor import Executor
 from allegiance.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
 from allegiance.sparql.jobs import Dataset, Job
-from allegiance.web.responses import error, query_response, rdf_response
+from allegiance.web.described import RDF_LINKS, rdf_or_html, root
+from allegiance.web.responses import error, query_response
+from allegiance.web.templates import TEMPLATES
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -185,4 +188,13 @@ class SparqlProtocol:
             g.add((ds, SD.namedGraph, ng))
             g.add((ng, RDF.type, SD.NamedGraph))
             g.add((ng, SD.name, URIRef(iri)))
-        return rdf_response(request, g)
+
+        def page() -> str:
+            return TEMPLATES.get_template("sparql.html").render(
+                root=root(request), path=self.path, endpoint=url, rdf_links=RDF_LINKS,
+                result_formats=RESULT_FORMATS, graph_formats=GRAPH_FORMATS,
+                default_graphs=self.default_graphs, named_graphs=self.named_graphs,
+                allowlist=self.settings.service_allowlist, timeout=self.settings.timeout,
+                max_bytes=self.settings.max_answer_bytes)
+
+        return rdf_or_html(request, g, page)

@@ -4,9 +4,13 @@
 
 - ``/``: the query page. YASGUI (``@zazuko/yasgui``, installed by ``npm ci`` into the checkout's
   ``node_modules`` and served from there at ``/static/vendor/yasgui/``; never copied into the repository) pointed
-  at the local ``/sparql``; every canned query of ``queries/`` as a ready example; results as a table; links that
-  download the current query's results in every format the endpoint serves. Without ``node_modules`` the page
-  still works, with a plain text area and a table of its own, and says how to install the editor.
+  at the local ``/sparql`` (as an absolute URL, which YASGUI needs); every canned query of ``queries/`` one click
+  away, with its parameters as form fields (run through ``/api/<name>``, which binds them); results as a table
+  whose project IRIs link to this server's pages, abbreviated with the project's prefixes, literals with a short
+  datatype; every refused query shows the server's message; links that download the current query's results in
+  every format the endpoint serves. Without ``node_modules`` the page still works, with a plain text area and a
+  table of its own, and says how to install the editor.
+- ``/favicon.ico``: the site's icon (an SVG).
 (the pictures are in :mod:`allegiance.web.pictures`)
 
 The store and the canned queries are given to :func:`routes` by the app factory.
@@ -19,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from allegiance.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from allegiance.paths import Layout, default_layout
 from allegiance.sparql.canned import CannedQuery
 from allegiance.web.responses import error
@@ -55,7 +60,10 @@ def example(q: CannedQuery) -> dict[str, Any]:
     text = q.text
     return {"name": q.name, "summary": q.summary, "description": q.description, "form": q.form,
             "parameters": [p.name for p in q.parameters], "text": text,
-            "defaults": {p.name: p.default for p in q.parameters if p.default is not None}}
+            "defaults": {p.name: p.default for p in q.parameters if p.default is not None},
+            "fields": [{"name": p.name, "required": p.required, "description": p.description,
+                        "default": p.default or "", "enum": list(p.enum)} for p in q.parameters],
+            "pagination": q.pagination}
 
 
 def routes(served: Any, queries: dict[str, CannedQuery], *, layout: Layout | None = None) -> list[BaseRoute]:
@@ -74,7 +82,12 @@ def routes(served: Any, queries: dict[str, CannedQuery], *, layout: Layout | Non
         examples = [example(q) for q in queries.values()]
         base = root(request)
         config = {
-            "endpoint": base + "/sparql",
+            "endpoint": base + "/sparql",  # made absolute by the page's script (YASGUI needs a full URL)
+            "api": base + "/api",
+            "root": base,
+            "base": BASE,
+            "ontology": ONTOLOGY_IRI,
+            "prefixes": PREFIXES,
             "examples": examples,
             "downloads": {"results": RESULT_DOWNLOADS, "graph": GRAPH_DOWNLOADS},
             "initial": next((q["name"] for q in examples if q["name"] == "pledges"),
@@ -84,8 +97,13 @@ def routes(served: Any, queries: dict[str, CannedQuery], *, layout: Layout | Non
                       yasgui_url=base + YASGUI_URL, config_json=json.dumps(config, ensure_ascii=False)
                       .replace("</", "<\\/"), result_downloads=RESULT_DOWNLOADS, graph_downloads=GRAPH_DOWNLOADS)
 
+    async def favicon(request: Request) -> Response:
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
     ui_routes: list[BaseRoute] = [
         Route("/", query_page, methods=["GET"], name="ui-query"),
+        Route("/favicon.ico", favicon, methods=["GET", "HEAD"], name="favicon"),
         Route("/query", query_page, methods=["GET"], name="ui-query-page"),
         Mount(UI_STATIC_URL, app=StaticFiles(directory=STATIC_DIR), name="ui-static"),
     ]

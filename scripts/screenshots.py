@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Screenshots of every page of the web UI, at 1400x1000, for a reviewer to look at.
+
+    python scripts/screenshots.py                       # serves the knowledge graph itself, writes screenshots/
+    python scripts/screenshots.py --out /tmp/shots --url http://127.0.0.1:8000   # a server already running
+
+Needs Debian's Chromium and its driver (``apt-get install chromium chromium-driver``) and Selenium (the ``test``
+extra). Without ``--url`` it starts ``allegiance serve`` on a free loopback port and stops it at the end. Each page is
+one PNG named after it; the query page is shot twice more: with a query's results, and with a query the server
+refuses (its message shown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SIZE = (1400, 1000)
+
+PAGES = (
+    ("query", "/"),
+    ("sparql", "/sparql"),
+    ("void", "/.well-known/void"),
+    ("ontology", "/ontology"),
+    ("api", "/api"),
+    ("network", "/network"),
+    ("timeline", "/timeline"),
+    ("map", "/map"),
+    ("entity-islamic-state", "/id/islamic-state"),
+    ("entity-islamic-state-accusations-page-2", "/id/islamic-state.html?group=accusation&page=2#accusation"),
+    ("entity-turkey", "/id/turkey"),
+    ("claim", "/id/s001-accusation-saudi-section-maliki-funding"),
+    ("concept-denied", "/concept/denied"),
+    ("source-001", "/source/001_663e35e9f03aa9a9"),
+    ("source-000", "/source/000_fac6d62cb4587eed"),
+)
+FAILING_QUERY = "SELECT * WHERE { ?s ?p }"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def served(url: str | None) -> Iterator[str]:
+    """``url``, or a server of our own on a free loopback port, stopped at the end."""
+    if url:
+        yield url.rstrip("/")
+        return
+    port = free_port()
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([sys.executable, "-m", "allegiance", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):  # at most about two minutes
+            if proc.poll() is not None:
+                log.seek(0)
+                raise SystemExit("the server stopped:\n" + log.read().decode("utf-8", "replace")[-3000:])
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            time.sleep(0.2)
+        else:
+            raise SystemExit("the server did not answer in time")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+def browser():  # noqa: ANN201 - selenium's WebDriver, imported lazily
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                 f"--user-data-dir={tempfile.mkdtemp(prefix='allegiance-shots-')}",
+                 f"--window-size={SIZE[0]},{SIZE[1]}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_window_size(*SIZE)
+    return driver
+
+
+def settle(driver, seconds: float = 1.0) -> None:
+    """Wait for the page to load and its scripts to draw (a bounded, fixed pause)."""
+    for _ in range(100):
+        if driver.execute_script("return document.readyState") == "complete":
+            break
+        time.sleep(0.1)
+    time.sleep(seconds)
+
+
+def query_page_shots(driver, base: str, out: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(base + "/")
+    settle(driver)
+    if driver.execute_script("return !!window.allegianceYasgui"):
+        driver.execute_script("window.allegianceYasgui.getTab().getYasqe().query()")
+        WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
+        settle(driver, 0.5)
+        driver.save_screenshot(str(out / "query-results.png"))
+        driver.execute_script("window.allegianceYasgui.getTab().setQuery(arguments[0]);"
+                              "window.allegianceYasgui.getTab().getYasqe().query()", FAILING_QUERY)
+        WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".server-error"))
+        settle(driver, 0.5)
+        driver.save_screenshot(str(out / "query-error.png"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("screenshots"), help="folder of the PNGs (made if absent)")
+    parser.add_argument("--url", help="a running server (default: start one on a free loopback port)")
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        print("needs /usr/bin/chromium and /usr/bin/chromedriver: apt-get install chromium chromium-driver",
+              file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+    with served(args.url) as base:
+        driver = browser()
+        try:
+            for name, path in PAGES:
+                driver.get(base + path)
+                settle(driver)
+                driver.save_screenshot(str(args.out / f"{name}.png"))
+                print(f"{name}.png  {path}")
+            query_page_shots(driver, base, args.out)
+            print("query-results.png, query-error.png  /")
+        finally:
+            driver.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
