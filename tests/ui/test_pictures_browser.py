@@ -66,7 +66,7 @@ def _open(browser, url, app_id):
     _wait(browser, lambda d: d.execute_script(f"return document.getElementById('{app_id}').dataset.ready === '1'"))
 
 
-def _assert_clean(browser, server):
+def _assert_clean(browser, base):
     """No SEVERE entry in the browser's console, and every network request went to the test server (the browser's
     own chrome:// pages, and data: URLs, are not the network)."""
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
@@ -77,7 +77,7 @@ def _assert_clean(browser, server):
         if message["method"] == "Network.requestWillBeSent":
             urls.append(message["params"]["request"]["url"])
     assert urls
-    strays = [u for u in urls if not u.startswith(("chrome:", "data:", "about:")) and not u.startswith(server + "/")]
+    strays = [u for u in urls if not u.startswith(("chrome:", "data:", "about:")) and not u.startswith(base + "/")]
     assert not strays, strays
 
 
@@ -202,7 +202,8 @@ def test_timeline_filter_hover_and_click(server, browser):  # noqa: F811
     mark = left[0]
     claim = next(m for m in data["marks"] if m["claim"] == mark.get_attribute("data-claim"))
     ActionChains(browser).move_to_element(mark).perform()
-    tip = _wait(browser, lambda d: [t for t in d.find_elements(By.CSS_SELECTOR, ".picture-tooltip") if t.is_displayed()])
+    tip = _wait(browser, lambda d: [t for t in d.find_elements(By.CSS_SELECTOR, ".picture-tooltip")
+                                    if t.is_displayed()])
     assert claim["label"] in tip[0].text and claim["sources"][0]["title"] in tip[0].text
     mark.click()
     _wait(browser, lambda d: d.current_url == server + claim["href"])
