@@ -48,9 +48,20 @@ def dump_digest(client: httpx.Client, server: Server) -> str:
     return hashlib.sha256(b"\n".join(sorted(gzip.decompress(r.content).splitlines()))).hexdigest()
 
 
+# Known bugs in modules other engineers own, each pinned by a strict xfail test that names it; the fuzz tests do
+# not fail on these again (they would stop at the first and hide the rest). Signature in the 500's body -> the bug.
+KNOWN_500 = {
+    "RuntimeError: The graph": "sparql/changes.py: an update that names a graph that does not exist, or creates one "
+                               "that exists (MOVE, DROP, CLEAR, CREATE without SILENT) is a 500, not a 4xx "
+                               "(tests/fuzz/test_write_fuzz.py::test_update_of_a_missing_graph_is_a_client_error)",
+}
+
+
 def verdict(r: httpx.Response) -> list[str]:
     """What is wrong with one answer: a status outside :data:`ALLOWED`, or an error without a message."""
     found = []
+    if r.status_code == 500 and any(signature in r.text for signature in KNOWN_500):
+        return found
     if r.status_code not in ALLOWED:
         found.append(f"status {r.status_code}")
     if r.status_code >= 400 and r.request.method != "HEAD" and not r.content.strip():
