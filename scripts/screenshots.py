@@ -123,11 +123,13 @@ def query_page_shots(driver, base: str, out: Path) -> None:
     if driver.execute_script("return !!window.allegianceYasgui"):
         driver.execute_script("window.allegianceYasgui.getTab().getYasqe().query()")
         WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
+        driver.execute_script("document.querySelector('.yasr').scrollIntoView()")
         settle(driver, 0.5)
         driver.save_screenshot(str(out / "query-results.png"))
         driver.execute_script("window.allegianceYasgui.getTab().setQuery(arguments[0]);"
                               "window.allegianceYasgui.getTab().getYasqe().query()", FAILING_QUERY)
         WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".server-error"))
+        driver.execute_script("document.querySelector('.yasqe').scrollIntoView()")
         settle(driver, 0.5)
         driver.save_screenshot(str(out / "query-error.png"))
 
