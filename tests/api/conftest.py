@@ -146,7 +146,7 @@ def project(rows: list[dict[str, str]], *columns: str) -> list[tuple]:
 
 
 def excerpts(row: dict[str, str], column: str = "excerpt") -> set[str]:
-    return set(row.get(column, "").split(" ¦ ")) - {""}
+    return set(row.get(column, "").split(" | ")) - {""}
 
 
 ID = "https://w3id.org/allegiance/id/"

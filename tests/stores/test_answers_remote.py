@@ -20,6 +20,7 @@ from tests.api.conftest import values
 pytestmark = pytest.mark.slow
 
 SHIPPED = sorted(name for name in load_queries() if name != "wikidata-federated")
+BOOLEAN_COLUMNS = {"ended"}  # the canned queries' columns of xsd:boolean values
 
 
 @pytest.fixture(scope="session")
@@ -44,16 +45,24 @@ def client(remote_store) -> Iterator:
         yield c
 
 
-def _cell(value: str) -> str:
-    """A GROUP_CONCAT cell with its parts sorted: the order of a group is not defined, nor the same in two engines."""
-    for separator in (" ¦ ", ", "):
+# Virtuoso has no xsd:boolean: a boolean value comes back as the integer 0 or 1 (documented in the README)
+_BOOLEANS = {"0": "false", "1": "true"}
+
+
+def _cell(value: str, column: str = "") -> str:
+    """A GROUP_CONCAT cell with its parts sorted: the order of a group is not defined, nor the same in two engines;
+    a boolean column (``ended``) as true/false."""
+    if column in BOOLEAN_COLUMNS:
+        return _BOOLEANS.get(value, value)
+    for separator in (" | ", ", "):
         if separator in value:
             return separator.join(sorted(value.split(separator)))
     return value
 
 
 def _rows(client, name: str) -> Counter:
-    return Counter(tuple(sorted((k, _cell(v)) for k, v in r.items())) for r in values(client, name))
+    # an empty GROUP_CONCAT is "" in one engine and unbound in another: both read as no value
+    return Counter(tuple(sorted((k, _cell(v, k)) for k, v in r.items() if v != "")) for r in values(client, name))
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -67,7 +76,7 @@ def test_same_rows_as_embedded(name, client, embedded_client):
 def test_parameters_bound_by_values(client, embedded_client):
     params = {"accused": test_answers.ID + "turkey"}
     def rows(c) -> Counter:
-        return Counter(tuple(sorted((k, _cell(v)) for k, v in r.items()))
+        return Counter(tuple(sorted((k, _cell(v, k)) for k, v in r.items()))
                        for r in values(c, "accusations-against", **params))
 
     assert rows(client) == rows(embedded_client)

@@ -3,18 +3,19 @@
 :meth:`RemoteExecutor.run` sends a job's query to the store over the SPARQL 1.1 Protocol (POST form) and returns
 an :class:`~.jobs.Answer` or raises a typed :class:`~.errors.QueryFailure`, as the local executor does:
 
-* **The text sent** is the query, then ``LIMIT``/``OFFSET`` for a page, then the SEP-0007 substitutions as a
-  trailing ``VALUES`` clause (SPARQL 1.1 allows one after the solution modifiers; it joins with the solutions before
-  ORDER BY, OFFSET and LIMIT, and canned SELECTs project their parameters, so the answer is the one the engine's
-  substitutions give). Every term and variable is written by pyoxigraph (``str()`` of its terms), never by
-  formatting a user's value. A base IRI becomes a leading ``BASE``; the job's dataset the protocol's
-  ``default-graph-uri`` / ``named-graph-uri`` (none given: the served merge, see
-  :class:`~allegiance.store.remote.RemoteStore`).
-* **Formats.** The store is asked for SPARQL JSON results or N-Triples, and the answer is re-serialized by
-  pyoxigraph into the format negotiated with the project's table (:mod:`.formats`), in a thread (never on the event
-  loop). Passing ``Accept`` through would leave each store's own media types and serializations (Virtuoso's
-  ``text/rdf+n3``, its ``nodeID://`` blank nodes, SPARQL 1.0 JSON) to the client; re-serializing gives the same
-  formats, the same 406s, and the same byte cap as the embedded store.
+* **The text sent** is the query, with the SEP-0007 substitutions as a ``VALUES`` block first in its WHERE group
+  (:mod:`.where`: the variables are bound before they are used, as SEP-0007's pre-binding does; a trailing
+  ``VALUES`` is not joined correctly by Virtuoso 7), then ``LIMIT``/``OFFSET`` for a page. Substitutions come only
+  with the project's own query texts (canned queries, the linked-data pages), never with a client's. Every term and
+  variable is written by pyoxigraph (``str()`` of its terms), never by formatting a user's value. A base IRI becomes
+  a leading ``BASE``; the job's dataset the protocol's ``default-graph-uri`` / ``named-graph-uri`` (none given: the
+  served merge, see :class:`~allegiance.store.remote.RemoteStore`).
+* **Formats.** The store is asked for SPARQL JSON results or N-Triples (by the query's form,
+  :func:`.where.query_form`), and the answer is re-serialized by pyoxigraph into the format negotiated with the
+  project's table (:mod:`.formats`), in a thread (never on the event loop). Passing ``Accept`` through would leave
+  each store's own media types and serializations (Virtuoso's ``text/rdf+n3``, its ``nodeID://`` blank nodes, SPARQL
+  1.0 JSON) to the client; re-serializing gives the same formats, the same 406s, and the same byte cap as the
+  embedded store.
 * **Limits.** One deadline covers the request and the re-serialization (past it: 503, ``QueryTimeout``; the store
   may keep running the query: give it its own limit). The store's answer is read up to four times the byte cap,
   and the answer sent must fit the cap (422 past it). At most ``workers`` requests are in flight at a time.
@@ -38,6 +39,7 @@ from allegiance.sparql import errors
 from allegiance.sparql.executor import AnswerCache
 from allegiance.sparql.formats import OFFERS, Format, Kind, choose, describe
 from allegiance.sparql.jobs import Answer, Job, Term, from_wire
+from allegiance.sparql.where import query_form, with_values_first
 from allegiance.store.remote import FORM, GRAPH_ACCEPT, SPARQL_JSON, _rdf_format, parse_results_json
 
 _VARIABLE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\u00B7\u00C0-\uFFFF]*$")
@@ -54,17 +56,20 @@ def values_clause(substitutions: Mapping[str, Term]) -> str:
             raise errors.BadRequest(f"not a SPARQL variable name: {name[:40]!r}")
         names.append(str(ox.Variable(name)))
     terms = " ".join(str(from_wire(t)) for t in substitutions.values())
-    return f"\nVALUES ({' '.join(names)}) {{ ({terms}) }}"
+    return f"VALUES ({' '.join(names)}) {{ ({terms}) }}"
 
 
 def query_text(job: Job, page: tuple[int, int] | None = None) -> str:
-    """The text sent to the store: BASE, the query, LIMIT/OFFSET (``page``: limit, offset), VALUES."""
+    """The text sent to the store: BASE, the query with its substitutions as a VALUES block first in its WHERE
+    group, then LIMIT/OFFSET (``page``: limit, offset)."""
     text = job.query
+    if job.substitutions:
+        text = with_values_first(text, values_clause(job.substitutions))
     if job.base_iri:
         text = f"BASE {ox.NamedNode(job.base_iri)}\n{text}"
     if page is not None:
         text = f"{text}\nLIMIT {int(page[0])} OFFSET {int(page[1])}"
-    return text + values_clause(job.substitutions)
+    return text
 
 
 def _reserialize(body: bytes, content_type: str, job: Job, max_bytes: int) -> tuple[bytes, Format, Kind]:
@@ -101,6 +106,17 @@ def _reserialize(body: bytes, content_type: str, job: Job, max_bytes: int) -> tu
     if len(out) > max_bytes:
         raise errors.AnswerTooLarge(f"the answer is larger than the limit of {max_bytes} bytes")
     return out, fmt, kind
+
+
+def _accept(query: str) -> str:
+    """What to ask the store for: a graph for CONSTRUCT and DESCRIBE, results otherwise (Virtuoso answers a
+    CONSTRUCT with SPARQL JSON results, and a SELECT with an RDF encoding of its results, when both are offered)."""
+    form = query_form(query)
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return GRAPH_ACCEPT
+    if form in ("SELECT", "ASK"):
+        return SPARQL_JSON
+    return f"{SPARQL_JSON}, {GRAPH_ACCEPT}"
 
 
 def _has_rows(body: bytes, content_type: str) -> bool:
@@ -167,7 +183,7 @@ class RemoteExecutor:
         cap = 4 * self.max_bytes
         try:
             async with self.http.stream("POST", url, data=self._form(job, text),
-                                        headers={"Accept": f"{SPARQL_JSON}, {GRAPH_ACCEPT}",
+                                        headers={"Accept": _accept(job.query),
                                                  "Content-Type": FORM}) as response:
                 chunks, size = [], 0
                 async for chunk in response.aiter_bytes():
