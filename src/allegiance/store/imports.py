@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -162,8 +163,9 @@ def file_stem(path: Path) -> str:
 
 
 def import_graph_iri(path: Path) -> str:
-    """The named graph a triple file goes into when no ``--graph`` is given."""
-    return str(GRAPH[f"import/{file_stem(path)}"])
+    """The named graph a triple file goes into when no ``--graph`` is given: ``graph/import/<stem>``, the stem
+    percent-encoded (``a b.ttl`` goes into ``graph/import/a%20b``)."""
+    return str(GRAPH[f"import/{quote(file_stem(path), safe='')}"])
 
 
 def parse_into(staging: ox.Store, path: Path, graph: str | None = None,
