@@ -101,10 +101,6 @@ def test_violating_write_is_refused_with_the_report_and_changes_nothing(writable
         assert count(c, writable) == before
 
 
-UNSUPPORTED = {"protocol:update_dataset_default_graph", "protocol:update_dataset_default_graphs",
-               "protocol:update_dataset_named_graphs", "protocol:update_dataset_full"}
-
-
 class _TokenProxy(http.server.BaseHTTPRequestHandler):
     """Forwards every request to the server with the bearer token added (the W3C harness sends none)."""
 
@@ -145,9 +141,8 @@ def test_w3c_graph_store_and_update_tests_on_a_scratch_store():
                               "--gsp-url", base + "/store", "--suites", "protocol,gsp"],
                              capture_output=True, text=True, timeout=600)
         failed = set(re.findall(r"^FAIL (\S+)", out.stdout, re.M))
-        # The protocol's using-graph-uri / using-named-graph-uri on updates are refused with a 400 (not supported:
-        # the engine takes USING in the text only); those four tests, and nothing else, may fail.
-        assert failed <= UNSUPPORTED, out.stdout[-4000:]
+        # every protocol test passes, the using-graph-uri / using-named-graph-uri updates included
+        assert not failed, out.stdout[-4000:]
         suites = {m.group(1): (int(m.group(2)), int(m.group(3)))
                   for m in re.finditer(r"^\s*(\w+)\s+(\d+) passed\s+(\d+) failed", out.stdout, re.M)}
         assert suites["gsp"] == (9, 0) and suites["protocol"][0] >= 30, out.stdout[-2000:]

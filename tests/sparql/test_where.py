@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from allegiance.sparql.canned import load_queries
-from allegiance.sparql.where import query_form, where_brace, with_values_first
+from allegiance.sparql.where import query_form, where_brace, with_using, with_values_first
 from allegiance.web import entity_page, linked_data, source_page
 
 # every text the project sends with substitutions: the canned queries and the linked-data pages' queries
@@ -60,3 +60,34 @@ def test_no_where_group():
 ])
 def test_query_form(text, form):
     assert query_form(text) == form
+
+
+UPDATE = """PREFIX ex: <http://x/> PREFIX where: <http://w/>
+CLEAR ALL ; INSERT DATA { GRAPH <http://g> { <http://a> <http://b> "WHERE USING" } } ;
+DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o } ;
+DELETE WHERE { ?a ?b ?c } ; INSERT { GRAPH where:x { ?s ?p ?o } } WHERE { ?s ?p ?o }"""
+
+
+def test_using_goes_before_each_modify_where_only():
+    out = with_using(UPDATE, ["http://d1"], ["http://n1"])
+    clauses = "USING <http://d1> USING NAMED <http://n1> WHERE"
+    assert out.count(clauses) == 2  # the two DELETE/INSERT ... WHERE, not DELETE WHERE, not the string, not where:x
+    assert '"WHERE USING"' in out and "DELETE WHERE { ?a" in out and "GRAPH where:x" in out
+    ox.Store().update(out)  # the engine reads it
+
+
+def test_using_applies_the_dataset():
+    """The rewritten update reads only the protocol's graph: data in another graph is not copied."""
+    store = ox.Store()
+    store.update('INSERT DATA { GRAPH <http://in> { <http://s> <http://p> "in" } '
+                 'GRAPH <http://out> { <http://s> <http://p> "out" } }')
+    store.update(with_using("INSERT { GRAPH <http://copy> { ?s ?p ?o } } WHERE { ?s ?p ?o }", ["http://in"], []))
+    copied = {q.object.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode("http://copy"))}
+    assert copied == {"in"}
+
+
+@pytest.mark.parametrize("update", ["WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                                    "DELETE { ?s ?p ?o } USING <http://g> WHERE { ?s ?p ?o }"])
+def test_using_beside_a_dataset_in_the_text_is_refused(update):
+    with pytest.raises(ValueError, match="give only one"):
+        with_using(update, ["http://d"], [])

@@ -22,6 +22,7 @@ from allegiance.kb.load import INFERENCES_GRAPH, SHAPES_GRAPH
 from allegiance.store.embedded import REFRESH_DEFAULT_GRAPH
 
 from . import errors, wire
+from .where import with_using
 
 SHAPES, INFERENCES = str(SHAPES_GRAPH), str(INFERENCES_GRAPH)
 FORMATS = {"text/turtle": "TURTLE", "application/x-turtle": "TURTLE", "application/n-triples": "N_TRIPLES",
@@ -38,8 +39,14 @@ def _apply(ox: Any, mem: Any, job: dict[str, Any]) -> bool:
     op, iri = job["op"], job.get("graph")
     derived = bool(job.get("derived_default"))
     if op == "update":
+        text = job["update"]
+        if job.get("using") or job.get("using_named"):
+            try:
+                text = with_using(text, list(job.get("using") or ()), list(job.get("using_named") or ()))
+            except ValueError as exc:
+                raise errors.BadRequest(str(exc), "using-graph-uri") from None
         try:
-            mem.update(job["update"], base_iri=job.get("base_iri"))
+            mem.update(text, base_iri=job.get("base_iri"))
         except SyntaxError as exc:
             raise errors.QuerySyntaxError(f"SPARQL Update syntax error: {getattr(exc, 'msg', None) or exc}",
                                           "update") from None

@@ -1,4 +1,5 @@
-"""Two lexical facts about a query text: where its WHERE group opens, and its form.
+"""Lexical facts about SPARQL texts: where a query's WHERE group opens, its form, and where an update's
+operations take their WHERE (for the protocol's ``using-graph-uri``).
 
 A remote store is sent a canned query's SEP-0007 substitutions as a ``VALUES`` block. SPARQL 1.1 allows it after
 the solution modifiers, but Virtuoso 7 does not join a trailing ``VALUES`` with the solutions as the
@@ -22,6 +23,8 @@ _TOKENS = re.compile(
       | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
       | (?P<short>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
       | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+      | (?P<pname>(?:[A-Za-z][A-Za-z0-9_.-]*)?:[^\s{}()<>,;"']*)
       | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
       | (?P<punct>[{}()])""",
     re.VERBOSE | re.DOTALL)
@@ -104,3 +107,28 @@ def with_values_first(text: str, block: str) -> str:
     """``text`` with ``block`` (a VALUES block) as the first element of its WHERE group."""
     brace = where_brace(text)
     return f"{text[:brace + 1]}\n  {block}\n{text[brace + 1:]}"
+
+
+def with_using(update: str, default_graphs: list[str], named_graphs: list[str]) -> str:
+    """``update`` with the protocol's dataset (``using-graph-uri``, ``using-named-graph-uri``: absolute IRIs,
+    checked by the caller) written as ``USING`` / ``USING NAMED`` before the WHERE of each of its DELETE/INSERT
+    operations, as SPARQL 1.1 Protocol 2.2.3 says they apply. ValueError when the update names a dataset itself
+    (``USING`` or ``WITH``), which the protocol forbids beside the parameters. The engine parses the result: a
+    misplaced clause is a syntax error (400), never a wider dataset than the text and the parameters give."""
+    clauses = " ".join([*(f"USING <{g}>" for g in default_graphs), *(f"USING NAMED <{g}>" for g in named_graphs)])
+    out, last, depth, previous = [], 0, 0, ""
+    for m in _TOKENS.finditer(update):
+        kind, value = m.lastgroup, m.group()
+        if kind == "punct":
+            depth += {"{": 1, "}": -1}.get(value, 0)
+        elif kind == "word" and depth == 0:
+            word = value.upper()
+            if word in ("USING", "WITH"):
+                raise ValueError(f"the update names its dataset ({word}) and the request names one too "
+                                 "(using-graph-uri / using-named-graph-uri): give only one")
+            if word == "WHERE" and previous != "DELETE":  # DELETE WHERE takes no USING: its pattern is the data
+                out.append(update[last:m.start()] + clauses + " ")
+                last = m.start()
+            previous = word
+    out.append(update[last:])
+    return "".join(out)

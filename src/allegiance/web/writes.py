@@ -33,7 +33,14 @@ from allegiance.sparql import errors
 from allegiance.sparql.executor import Executor
 from allegiance.sparql.jobs import Dataset, Job
 from allegiance.store import ServedStore
-from allegiance.web.protocol import BadParameter, RequestBodyTooLarge, absolute_iri, media_type_of, read_body
+from allegiance.web.protocol import (
+    BadParameter,
+    RequestBodyTooLarge,
+    absolute_iri,
+    graph_iris,
+    media_type_of,
+    read_body,
+)
 from allegiance.web.responses import error, failure, query_response
 
 TOKEN_VARIABLE = "ALLEGIANCE_WRITE_TOKEN"
@@ -134,18 +141,20 @@ class Writes:
         refused = self._refused(request)
         if refused is not None:
             return refused
-        names = set(request.query_params)
         media_type, charset = media_type_of(request)
         if charset and charset not in ("utf-8", "utf8"):
             return error(request, 415, f"only UTF-8 is accepted, not charset={charset}")
         body = await self._body(request)
         if isinstance(body, Response):
             return body
+        params = list(request.query_params.multi_items())
         if media_type == "application/x-www-form-urlencoded":
-            names |= {k for k, _ in parse_qsl(body, keep_blank_values=True)}
-        if names & {"using-graph-uri", "using-named-graph-uri"}:
-            return error(request, 400, "using-graph-uri and using-named-graph-uri are not supported: write USING "
-                                       "or WITH in the update itself", parameter="using-graph-uri")
+            params += parse_qsl(body, keep_blank_values=True)
+        try:  # the protocol's dataset for the operations' WHERE (SPARQL 1.1 Protocol 2.2.3)
+            using = graph_iris(params, "using-graph-uri")
+            using_named = graph_iris(params, "using-named-graph-uri")
+        except BadParameter as exc:
+            return error(request, 400, str(exc), parameter=exc.name)
         if media_type == "application/sparql-update":
             text = body
         elif media_type == "application/x-www-form-urlencoded":
@@ -158,7 +167,8 @@ class Writes:
         if not text.strip():
             return error(request, 400, "the update is empty", parameter="update")
         head = await self._commit(request, {"op": "update", "update": text, "derived_default": self.derived_default,
-                                            "base_iri": self.settings.url + "update"})
+                                            "base_iri": self.settings.url + "update", "using": list(using),
+                                            "using_named": list(using_named)})
         return head if isinstance(head, Response) else Response(status_code=204)
 
     # -- shared
