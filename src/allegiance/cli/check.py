@@ -9,23 +9,34 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Identifier
 
 from allegiance.kb.citations import CitationProblem, check_citations
 from allegiance.kb.inference import closure
-from allegiance.kb.load import KnowledgeBase, UnreadableFile, load
-from allegiance.namespaces import ALG, OWL, RDF, RDFS
+from allegiance.kb.load import (
+    INFERENCES_GRAPH,
+    ONTOLOGY_GRAPH,
+    SHAPES_GRAPH,
+    KnowledgeBase,
+    UnreadableFile,
+    load,
+)
+from allegiance.namespaces import ALG, GRAPH, OWL, RDF, RDFS
 from allegiance.namespaces import prefixed_name as short
+from allegiance.paths import Layout, MissingData, default_layout
 
 if TYPE_CHECKING:
     from allegiance.kb.consistency import ConsistencyResult
+    from allegiance.store.target import QuadStore
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
+CONCEPTS_GRAPH = GRAPH["concepts"]  # concepts.ttl, as store/build.py names its graph
 
 
 @dataclass
@@ -39,6 +50,7 @@ class Report:
     citations: list[CitationProblem] = field(default_factory=list)
     consistency: ConsistencyResult | None = None
     shape_violations: list = field(default_factory=list)
+    origin: str = ""  # what was checked, when not the files
 
     @property
     def passed(self) -> bool:
@@ -86,7 +98,8 @@ def print_report(report: Report, out: TextIO) -> None:
     from allegiance.kb.validation import format_violation
 
     w = out.write
-    w(f"allegiance check: {len(report.files)} files, {report.triples} triples (ontology + instances)\n")
+    what = report.origin or f"{len(report.files)} files"
+    w(f"allegiance check: {what}, {report.triples} triples (ontology + instances)\n")
     w(f"  ontology: {report.classes} classes, {report.properties} properties\n")
     w("  instances by class:\n")
     for name, n in sorted(report.instances_by_class.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -119,14 +132,66 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--instances", type=Path, action="append", default=[], metavar="FILE",
                         help="also check this instances file (an import), as if it were in instances/; repeatable")
     parser.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
+    parser.add_argument("--store", metavar="PATH|URL",
+                        help="check what a store holds (a folder, or a SPARQL 1.1 store's query URL) instead of the "
+                             "files: its ontology, concepts and instance graphs, against its shapes graph")
+    parser.add_argument("--store-update", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--store-data", metavar="URL", help="the Graph Store Protocol URL of a remote store")
+    parser.add_argument("--store-default-graph", metavar="IRI",
+                        help="a remote store's named graph holding the merge (left out of the check)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per request to a remote store")
+    parser.add_argument("--sources", type=Path, metavar="DIR",
+                        help="the folder of source texts the citations are checked against (default: the shipped "
+                             "sources)")
+
+
+def stored_knowledge_base(target: QuadStore, layout: Layout) -> KnowledgeBase:
+    """A store's graphs read as a knowledge base: the ontology and concepts graphs as the ontology, every other
+    named graph but the shapes and the inferences as instances, the store's shapes graph (else the shipped
+    shapes) as the shapes."""
+    graphs = target.named_graphs()
+    ontology_graphs = [g for g in graphs if g in (str(ONTOLOGY_GRAPH), str(CONCEPTS_GRAPH))]
+    if str(ONTOLOGY_GRAPH) not in ontology_graphs:
+        raise MissingData(f"the store holds no ontology graph <{ONTOLOGY_GRAPH}>: load the knowledge base first "
+                          "(allegiance load --store ...)")
+
+    def graph(*iris: str) -> Graph:
+        g = Graph()
+        for iri in iris:
+            data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in target.quads(iri)),
+                                format=ox.RdfFormat.N_TRIPLES) or b""
+            g.parse(data=data.decode("utf-8"), format="nt")
+        return g
+
+    kb = KnowledgeBase(layout=layout, ontology=graph(*ontology_graphs))
+    for iri in graphs:
+        if iri not in (*ontology_graphs, str(SHAPES_GRAPH), str(INFERENCES_GRAPH)):
+            kb.instances[URIRef(iri)] = graph(iri)
+    kb.shapes = graph(str(SHAPES_GRAPH)) if str(SHAPES_GRAPH) in graphs else load(layout).shapes
+    return kb
 
 
 def run(args: argparse.Namespace) -> int:
+    layout = default_layout() if args.sources is None else replace(default_layout(), sources_dir=args.sources)
     try:
-        kb = load(extra_instances=args.instances)
+        if args.store:
+            from allegiance.cli.load import open_target
+
+            target = open_target(args)
+            try:
+                kb = stored_knowledge_base(target, layout)
+            finally:
+                target.close()
+        else:
+            kb = load(layout, extra_instances=args.instances)
     except UnreadableFile as exc:
         print(f"allegiance check: cannot read {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    except (MissingData, ValueError, OSError) as exc:  # an empty or unreachable store, or bad store arguments
+        print(f"allegiance check: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
     report = build_report(kb, reason=not args.no_reasoner)
+    if args.store:
+        report.origin = f"the store {args.store}: {len(kb.instances)} instance graphs"
     print_report(report, sys.stdout)
     return EXIT_OK if report.passed else EXIT_VIOLATIONS
