@@ -22,7 +22,15 @@ from allegiance.sparql.canned import load_queries
 from allegiance.web.openapi import ALIAS_PREFIX, document, left_out
 from tests.endpoint.conftest import Server, start_server
 
-CHECKS = [st_checks.not_a_server_error, st_checks.status_code_conformance, st_checks.content_type_conformance,
+
+@schemathesis.check
+def no_500(ctx, response, case) -> None:
+    """A 500 is a bug; a documented 502, 503 or 504 is the server saying what went wrong upstream or in time."""
+    if response.status_code == 500:
+        raise AssertionError(f"500 from {case.method} {case.formatted_path}: {response.text[:300]}")
+
+
+CHECKS = [no_500, st_checks.status_code_conformance, st_checks.content_type_conformance,
           st_checks.response_headers_conformance, st_checks.response_schema_conformance]
 
 
@@ -104,7 +112,7 @@ def api_schema(live):
     return schemathesis.openapi.from_url(live.base + "/openapi.json")
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+schema = schemathesis.pytest.from_fixture("api_schema").exclude(path_regex="^/store/graph/")
 
 
 @pytest.mark.slow

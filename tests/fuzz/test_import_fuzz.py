@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -58,7 +57,8 @@ def outcomes() -> dict[str, int]:
 
 
 @settings(FUZZ, max_examples=200)
-@given(doc=S.rdf_bodies(), gz=st.sampled_from(("", "", ".gz", ".gz-cut")), name=st.sampled_from(("f", "a-b", "é", "x.y")))
+@given(doc=S.rdf_bodies(), gz=st.sampled_from(("", "", ".gz", ".gz-cut")),
+       name=st.sampled_from(("f", "a-b", "é", "x.y", "a b", "50%", "#")))
 def test_random_files_import_or_are_refused_and_a_refusal_changes_nothing(target, shapes, outcomes, tmp_path_factory,
                                                                           doc, gz, name):
     ctype, body = doc
