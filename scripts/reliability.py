@@ -129,6 +129,11 @@ def run_load(seconds: float, work: Path) -> dict:
     return result
 
 
+def _cell(text: str, limit: int = 300) -> str:
+    """Text fit for one cell of a Markdown table: one line, no pipes, bounded."""
+    return " ".join(text.replace("|", "\\|").split())[:limit]
+
+
 def _cases(f: Family) -> str:
     if not f.present:
         return "absent from this checkout"
@@ -144,7 +149,7 @@ def _held(f: Family) -> str:
     if not f.present:
         return "not run"
     if f.failures:
-        return "**NO**: " + "; ".join(f.failures)[:300]
+        return "**NO**: " + _cell("; ".join(f.failures))
     return "yes" + (f" ({f.counts['xfailed']} known bug(s) below)" if f.counts["xfailed"] else "")
 
 
@@ -167,7 +172,7 @@ def render(families: list[Family], load: dict | None, started: str, elapsed: flo
     if load is not None:
         kinds = load.get("kinds", {})
         cases = f"{load.get('requests', 0):,} requests" if "requests" in load else "not run"
-        held = "yes" if not load.get("broken") else "**NO**: " + "; ".join(load["broken"])[:300]
+        held = "yes" if not load.get("broken") else "**NO**: " + _cell("; ".join(load["broken"]))
         lines.append(f"| Load | `benchmarks/load_http.py` | {load.get('clients', '?')} loopback clients for "
                      f"{load.get('seconds', '?'):g} s: canned, raw, Graph Store reads, a write every 10 s, one "
                      f"runaway client | {cases} | no error but the runaway client's; nothing lost; p99 of reads "
@@ -189,7 +194,7 @@ def render(families: list[Family], load: dict | None, started: str, elapsed: flo
                   f"{load.get('peak_rss_mb', {}).get('process_hwm_kb')} MB."]
     known = [k for f in families for k in f.known]
     lines += ["", "## Known bugs and skips", ""]
-    lines += [f"- {k}" for k in known] or ["- none"]
+    lines += [f"- {_cell(k, 400)}" for k in known] or ["- none"]
     return "\n".join(lines) + "\n\n" + PROMISES
 
 
