@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from allegiance.namespaces import SH
+from allegiance.namespaces import RDF, SH
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = """@prefix alg: <https://w3id.org/allegiance/ontology#> . @prefix id: <https://w3id.org/allegiance/id/> .
@@ -121,7 +121,8 @@ def test_violation_exits_1_with_focus_path_constraint_and_report(store, tmp_path
     assert dump_hash(store) == original
 
 
-def test_success_in_a_graph_named_after_the_file_or_given(store, tmp_path, original):
+def test_success_in_a_graph_named_after_the_file_or_given(built, store, tmp_path, original):
+    inferences = ox.NamedNode("https://w3id.org/allegiance/graph/inferences")
     good = write(tmp_path, "zeta.ttl", GOOD)
     proc = allegiance("import", str(good), "--store", str(store))
     assert proc.returncode == 0, proc.stderr
@@ -129,15 +130,28 @@ def test_success_in_a_graph_named_after_the_file_or_given(store, tmp_path, origi
     zeta = ox.NamedNode("https://w3id.org/allegiance/id/test-group-zeta")
     graph = ox.NamedNode("https://w3id.org/allegiance/graph/import/zeta")
     assert len(list(s.quads_for_pattern(zeta, None, None, graph))) == 4
-    assert len(list(s.quads_for_pattern(zeta, None, None, ox.DefaultGraph()))) == 4  # the served merge
+    # the inferences graph gains the import's entailments (alg:ArmedGroup is an alg:Organization), in the merge too
+    inferred = {q.object for q in s.quads_for_pattern(zeta, ox.NamedNode(str(RDF.type)), None, inferences)}
+    assert ox.NamedNode("https://w3id.org/allegiance/ontology#Organization") in inferred
+    about_zeta = len(list(s.quads_for_pattern(zeta, None, None, inferences)))
+    assert len(list(s.quads_for_pattern(zeta, None, None, ox.DefaultGraph()))) == 4 + about_zeta  # the merge
+    added_inferences = len(list(s.quads_for_pattern(None, None, None, inferences))) - len(
+        list(ox.Store.read_only(str(built)).quads_for_pattern(None, None, None, inferences)))
+    assert added_inferences >= about_zeta > 0
     del s
     other = write(tmp_path, "zeta2.ttl", GOOD.replace("zeta", "theta").replace("Zeta", "Theta"))
-    proc = allegiance("import", str(other), "--store", str(store), "--graph", "https://example.org/g")
+    proc = allegiance("import", str(other), "--store", str(store), "--graph", "https://example.org/g",
+                      "--no-infer")
     assert proc.returncode == 0, proc.stderr
     s = ox.Store.read_only(str(store))
     assert len(list(s.quads_for_pattern(None, None, None, ox.NamedNode("https://example.org/g")))) == 7
+    theta = ox.NamedNode("https://w3id.org/allegiance/id/test-group-theta")
+    assert not list(s.quads_for_pattern(theta, None, None, inferences))  # --no-infer
+    del s
     count, _ = dump_hash(store)
-    assert count == original[0] + 2 * 7 + 2 * 7
+    # each import's 7 quads (4 of the group, 3 of its blank derivation) twice (its graph and the merge), and the
+    # first import's entailments twice (the inferences graph and the merge)
+    assert count == original[0] + 2 * 7 + 2 * 7 + 2 * added_inferences
 
 
 def test_claim_citing_an_unknown_document_is_refused(store, tmp_path, original):

@@ -25,6 +25,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", type=Path, action="append", default=[], metavar="FILE",
                         help="the text of a source document the new claims cite, registered as src:<file stem> "
                              "with its SHA-256 (repeatable)")
+    parser.add_argument("--no-infer", action="store_true",
+                        help="do not add the import's OWL RL entailments to the store's inferences graph (they are "
+                             "added by default, in the same transaction)")
     parser.add_argument("--quiet", action="store_true", help="no progress or timings on standard error")
 
 
@@ -45,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     shipped = _shipped_sources()
     try:
         result = import_files(target, args.files, graph=args.graph, sources=args.source, shipped_sources=shipped,
-                              progress=None if args.quiet else Progress(), log=log)
+                              progress=None if args.quiet else Progress(), log=log, infer=not args.no_infer)
     except ImportFailure as exc:
         if isinstance(exc, ImportRefused) and args.report is not None and exc.validation is not None:
             write_report(exc.validation, args.report)

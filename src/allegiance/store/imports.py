@@ -16,7 +16,9 @@
 3. **Validation.** The new triples together with the graph they join (the store's data, every named graph but
    the shapes and the inferences, which include the ontology) are validated against the shapes by
    :mod:`allegiance.kb.shacl` (the same results as pyshacl), in the staging store, before anything is written.
-4. **Commit.** The new quads go into the store in **one** transaction (:meth:`QuadStore.add_quads`: one
+4. **Inferences.** When the store keeps an inferences graph, the entailments the import adds go into it
+   (:mod:`allegiance.store.reasoning`; ``infer=False``, ``allegiance import --no-infer``, leaves it as it was).
+5. **Commit.** The new quads go into the store in **one** transaction (:meth:`QuadStore.add_quads`: one
    ``Store.extend`` for the embedded store, a RocksDB transaction): killing the process at any moment before or
    during it leaves the store exactly as it was.
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -380,7 +383,7 @@ def validate_change(target: QuadStore, add: Iterable[ox.Quad], drop_graphs: Iter
 def import_files(target: QuadStore, files: Sequence[Path], *, graph: str | None = None,
                  sources: Sequence[Path] = (), shapes: Graph | None = None, shipped_sources: Path | None = None,
                  progress: Progress | None = None, log: Callable[[str], None] | None = None,
-                 before_commit: Callable[[], None] | None = None) -> ImportResult:
+                 before_commit: Callable[[], None] | None = None, infer: bool = True) -> ImportResult:
     """Parse, check and validate ``files``; commit them to ``target`` in one transaction, or raise
     :class:`ImportFailure` and leave ``target`` unchanged."""
     say = log or (lambda _line: None)
@@ -420,11 +423,20 @@ def import_files(target: QuadStore, files: Sequence[Path], *, graph: str | None 
     if not result.conforms:
         raise ImportRefused("SHACL violations", [format_violation(v) for v in result.violations], result)
 
+    inferred: list[ox.Quad] = []
+    if infer:  # the store's inferences graph, kept up to date in the same transaction (store/reasoning.py)
+        from allegiance.store.reasoning import new_inferences
+
+        mark = time.perf_counter()
+        inferred = new_inferences(target, staging, new_graphs)
+        seconds["infer"] = time.perf_counter() - mark
+        say(f"inferred {len(inferred):,} new triples in {seconds['infer']:.2f} s")
+
     if before_commit is not None:
         before_commit()
     mark = time.perf_counter()
-    say(f"committing {count + 3 * len(registered):,} quads in one transaction")
-    added = target.add_quads(_new_quads(staging, new_graphs))
+    say(f"committing {count + 3 * len(registered) + len(inferred):,} quads in one transaction")
+    added = target.add_quads(itertools.chain(_new_quads(staging, new_graphs), inferred))
     seconds["commit"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - started
     say(f"committed {added:,} quads in {seconds['commit']:.2f} s")
