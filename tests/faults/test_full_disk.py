@@ -91,9 +91,6 @@ def test_full_disk_during_import_is_a_clear_error_and_the_store_is_intact(full_i
     assert dump_hash(store) == original
 
 
-@pytest.mark.xfail(strict=True, reason="cli/import_.py: after the failed commit, target.close() in a finally "
-                                       "clause flushes the store, hits the full disk again and raises, so a Python "
-                                       "traceback follows the clear message")
 def test_full_disk_message_is_not_followed_by_a_traceback(full_import):
     _, proc = full_import
     assert "No space left on device" in proc.stderr

@@ -229,8 +229,6 @@ def test_sigkill_while_serving_reads_and_writes_then_restart(store):
         server.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="store/build.py: snapshots of a killed (or stopped) server are never "
-                                       "removed; each restart leaves up to three more checkpoints on disk")
 def test_a_restart_leaves_no_snapshots_of_the_killed_server(store):
     server = start(store)
     try:
@@ -250,8 +248,6 @@ def test_a_restart_leaves_no_snapshots_of_the_killed_server(store):
         server.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="web/app.py: the temporary store (no --store) is not removed when the "
-                                       "server stops, as the README promises (ServedStore.close is never called)")
 def test_a_stopped_server_removes_its_temporary_store():
     server = start_server([])
     try:

@@ -122,8 +122,6 @@ def test_the_server_is_still_up_and_unchanged_after_the_fuzz(fuzz_server, client
     assert "Exception in ASGI application" not in fuzz_server.log(), fuzz_server.log()[-3000:]
 
 
-@pytest.mark.xfail(strict=True, reason="web/writes.py Writes.direct: /store/graph/{name} builds the graph IRI from "
-                                       "the decoded name without checking it; 'a b' makes ox.NamedNode raise: 500")
 @pytest.mark.parametrize("name", ["a%20b", "%3C%3E", "x%7By%7D"])
 def test_a_direct_graph_name_that_is_not_an_iri_segment_is_a_client_error(fuzz_server, client, name):
     """Found by schemathesis: GET /store/graph/%F2%AA%AB%BDU%C2%A6... answered 500."""

@@ -111,8 +111,6 @@ def test_updates(writable, client, accepted, update, as_form, ctype):
     check_write(client, writable, accepted, f"update {update!r} form={as_form} {ctype!r}", send)
 
 
-@pytest.mark.xfail(strict=True, reason="sparql/changes.py: pyoxigraph's RuntimeError from Store.update (a graph "
-                                       "that does not exist, or that exists already) is not mapped to a 4xx: 500")
 @pytest.mark.parametrize("update", ["MOVE <https://example.org/absent-a> TO <https://example.org/absent-b>",
                                     "DROP GRAPH <https://example.org/absent-a>",
                                     "CLEAR GRAPH <https://example.org/absent-a>",

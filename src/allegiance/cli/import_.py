@@ -58,7 +58,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"allegiance import: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     finally:
-        target.close()
+        try:
+            target.close()
+        except OSError as exc:  # a full disk again, say: the outcome above stands, and was already reported
+            print(f"allegiance import: closing the store: {exc}", file=sys.stderr)
     if args.report is not None and result.validation is not None:
         write_report(result.validation, args.report)
     print(f"imported {result.quads} quads into {', '.join(result.graphs)}"

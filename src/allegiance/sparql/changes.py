@@ -54,6 +54,9 @@ def _apply(ox: Any, mem: Any, job: dict[str, Any]) -> bool:
             from .worker import classify
 
             raise classify(exc) from None
+        except (RuntimeError, ValueError) as exc:  # the update's own failure: MOVE from a graph that does not
+            # exist, CREATE of one that does (without SILENT), ...: the store is left as it was
+            raise errors.BadRequest(f"the update failed: {exc}", "update") from None
         return False
     if iri is None and derived:
         raise errors.Forbidden("the default graph is the merge of the named graphs (all but the shapes): "

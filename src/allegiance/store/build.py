@@ -71,6 +71,8 @@ class ServedStore:
         return str(self._snapshots[-1])
 
     def _snapshot(self) -> None:
+        if not self._snapshots:  # this process holds the store's lock: any snapshot there is a dead server's
+            shutil.rmtree(self.snapshot_dir, ignore_errors=True)
         self.snapshot_dir.mkdir(exist_ok=True)
         target = self.snapshot_dir / f"{os.getpid()}-{time.time_ns()}-{self._writes}"
         self.store.backup(str(target))

@@ -109,6 +109,7 @@ def make_executor(settings: Settings, served: Served) -> Executor:
 def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *, served: Served | None = None,
                queries: dict[str, CannedQuery] | None = None) -> Starlette:
     """The app; ``routes`` are put first (they may override any other); ``queries`` default to ``queries/``."""
+    owned = served is None  # a store the app opened is the app's to close (a temporary one is removed)
     served = served or open_served(settings)
     queries = load_queries() if queries is None else queries
     executor = make_executor(settings, served)
@@ -129,6 +130,8 @@ def create_app(settings: Settings, routes: Sequence[BaseRoute] = (), *, served: 
         finally:
             await executor.close()
             shutil.rmtree(work_dir, ignore_errors=True)
+            if owned and isinstance(served, store.ServedStore):
+                served.close()
 
     all_routes: list[BaseRoute] = [
         *routes,

@@ -99,7 +99,12 @@ class Writes:
         return response
 
     async def direct(self, request: Request) -> Response:
-        return await self._read(request, self.settings.url + f"store/graph/{request.path_params['name']}")
+        """A graph made by a POST to /store, at its own IRI; a name no such IRI can have is simply not there."""
+        try:
+            iri = absolute_iri("graph", self.settings.url + f"store/graph/{request.path_params['name']}")
+        except BadParameter:
+            return error(request, 404, f"no graph {request.url.path}")
+        return await self._read(request, iri)
 
     # -- the Graph Store Protocol
     async def graph_store(self, request: Request) -> Response:
