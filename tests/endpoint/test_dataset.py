@@ -40,6 +40,11 @@ def test_dataset_iris_answer(server, http, path):
     assert r.status_code == 303 and r.headers["location"] == "/.well-known/void"
 
 
+def test_only_the_linksets_the_void_names_answer(server, http):
+    r = http.get(server.base + "/dataset/no-such-linkset")
+    assert r.status_code == 404 and "wikidata-links" in r.text
+
+
 def test_graph_iris_answer_with_their_triples(server, http):
     r = http.get(server.base + "/graph/instances/entities", headers={"Accept": "text/turtle"})
     assert r.status_code == 303

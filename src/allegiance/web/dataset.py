@@ -34,6 +34,7 @@ from allegiance.web.linked_data import PREFIX
 from allegiance.web.responses import error
 from allegiance.web.templates import STATIC, TEMPLATES
 from allegiance.web.views import iri_view
+from allegiance.web.void import LINKSETS
 
 
 class DatasetRoutes:
@@ -120,6 +121,11 @@ class DatasetRoutes:
 
     # -- IRIs that answer
     async def dataset(self, request: Request) -> Response:
+        """The dataset and its linksets (``void:Linkset``), all described by the VoID document."""
+        name = request.path_params.get("name")
+        if name is not None and name not in LINKSETS:
+            return error(request, 404, f"no dataset or linkset {request.url.path}; the linksets are: "
+                                       + ", ".join(sorted(LINKSETS)))
         return RedirectResponse("/.well-known/void", 303, headers={"Vary": "Accept"})
 
     async def graph(self, request: Request) -> Response:

@@ -20,6 +20,7 @@ from allegiance.namespaces import BASE, PREFIXES
 VOID = Namespace("http://rdfs.org/ns/void#")
 WIKIDATA = "http://www.wikidata.org/entity/"
 DATASET = URIRef(BASE + "dataset")
+LINKSETS = ("wikidata-links",)  # the linksets of the dataset, at dataset/<name>
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def describe(stats: Stats, sparql_endpoint: str, public_base: str = BASE, dump: 
     g.add((wikidata, RDF.type, VOID.Dataset))
     g.add((wikidata, VOID.uriSpace, Literal(WIKIDATA)))
     g.add((wikidata, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql")))
-    linkset = URIRef(BASE + "dataset/wikidata-links")
+    linkset = URIRef(BASE + "dataset/" + LINKSETS[0])
     g.add((ds, VOID.subset, linkset))
     g.add((linkset, RDF.type, VOID.Linkset))
     g.add((linkset, VOID.linkPredicate, SKOS.exactMatch))
