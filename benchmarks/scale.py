@@ -15,7 +15,8 @@ texts, and the data conform to the shapes. Deterministic: the same size gives th
 * ``oxigraph load``: the Oxigraph CLI (PyPI ``oxigraph``) bulk-loading the file into a new on-disk store; no
   validation (the floor for a load);
 * ``allegiance import``: into an on-disk store built from the knowledge base (``store.build``): parse, provenance
-  check, SHACL validation of the union by the compiled validator, and one transactional commit;
+  check, SHACL validation of the union by the compiled validator, and one transactional commit (``--no-infer``:
+  the OWL RL entailments the import would add to the inferences graph are not derived, as neither peer reasons);
 * plain pyshacl: ``pyshacl.validate`` of the same union (ontology + shipped instances + the file), as
   ``allegiance check`` would run it, capped by ``--pyshacl-timeout`` (reported as ``> N s``);
 * cold start: ``allegiance serve --store PATH`` on the store the largest import left on disk, from the process start
@@ -127,7 +128,8 @@ started = time.perf_counter()
 from allegiance.store.embedded import EmbeddedStore
 from allegiance.store.imports import import_files
 store = EmbeddedStore.open(sys.argv[1])
-result = import_files(store, [Path(sys.argv[2])], shipped_sources=Path(sys.argv[3]) if sys.argv[3] else None)
+result = import_files(store, [Path(sys.argv[2])], shipped_sources=Path(sys.argv[3]) if sys.argv[3] else None,
+                      infer=False)
 store.close()
 seconds = dict(result.seconds, wall=time.perf_counter() - started)
 peak = [int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")][0]
