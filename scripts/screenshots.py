@@ -15,18 +15,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SIZE = (1400, 1000)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: tests.ui.browser
+
+from tests.ui.browser import CHROMEDRIVER, CHROMIUM, chromium, served  # noqa: E402
 
 PAGES = (
     ("query", "/"),
@@ -48,61 +44,20 @@ PAGES = (
 FAILING_QUERY = "SELECT * WHERE { ?s ?p }"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
-def served(url: str | None) -> Iterator[str]:
+def serving(url: str | None) -> Iterator[str]:
     """``url``, or a server of our own on a free loopback port, stopped at the end."""
     if url:
         yield url.rstrip("/")
         return
-    port = free_port()
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, "-m", "allegiance", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):  # at most about two minutes
-            if proc.poll() is not None:
-                log.seek(0)
-                raise SystemExit("the server stopped:\n" + log.read().decode("utf-8", "replace")[-3000:])
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            time.sleep(0.2)
-        else:
-            raise SystemExit("the server did not answer in time")
+    with served(["allegiance", "serve"], ready="/sparql?query=ASK%7B%7D", seconds=120, pause=0.2,
+                fail=sys.exit) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
 
 
-def browser():  # noqa: ANN201 - selenium's WebDriver, imported lazily
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                 f"--user-data-dir={tempfile.mkdtemp(prefix='allegiance-shots-')}",
-                 f"--window-size={SIZE[0]},{SIZE[1]}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    driver.set_window_size(*SIZE)
-    return driver
+def browser() -> contextlib.AbstractContextManager:
+    """Debian's headless Chromium at 1400x1000 (tests/ui/browser.py), its scrollbars hidden, quit at the end."""
+    return chromium("--hide-scrollbars", logs=False)
 
 
 def settle(driver, seconds: float = 1.0) -> None:
@@ -145,18 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
-    with served(args.url) as base:
-        driver = browser()
-        try:
-            for name, path in PAGES:
-                driver.get(base + path)
-                settle(driver)
-                driver.save_screenshot(str(args.out / f"{name}.png"))
-                print(f"{name}.png  {path}")
-            query_page_shots(driver, base, args.out)
-            print("query-results.png, query-error.png  /")
-        finally:
-            driver.quit()
+    with serving(args.url) as base, browser() as driver:
+        for name, path in PAGES:
+            driver.get(base + path)
+            settle(driver)
+            driver.save_screenshot(str(args.out / f"{name}.png"))
+            print(f"{name}.png  {path}")
+        query_page_shots(driver, base, args.out)
+        print("query-results.png, query-error.png  /")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""A small knowledge base built in the tests, to check the pictures' data exactly."""
+"""A small knowledge base built in the tests, to check the pictures' data exactly; and the browser tests' fixtures
+(``server``: the UI served by a subprocess bound to 127.0.0.1; ``browser``: headless Chromium), from browser.py."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import pyoxigraph as ox
 import pytest
 
 from allegiance.store import ServedStore
+
+from . import browser as ui_browser
 
 GRAPH = "https://w3id.org/allegiance/graph/instances/ui-test"
 
@@ -50,11 +53,30 @@ id:c3 a alg:Accusation ; alg:accuser id:g1 ; alg:accused id:state .
 ID = "https://w3id.org/allegiance/id/"
 
 
+def served_store(tmp_path_factory, folder: str, ttl: str, graph: str) -> ServedStore:
+    """On disk like the served store: one named graph, and its merge as the default graph."""
+    path = tmp_path_factory.mktemp(folder) / "store"
+    store = ox.Store(str(path))
+    store.load(ttl.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+    store.load(ttl.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    return ServedStore(path, store, (graph,), (graph,), True, 0.0)
+
+
 @pytest.fixture(scope="session")
 def small_store(tmp_path_factory) -> ServedStore:
-    """On disk like the served store: one named graph, and its merge as the default graph."""
-    path = tmp_path_factory.mktemp("small") / "store"
-    store = ox.Store(str(path))
-    store.load(TTL.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(GRAPH))
-    store.load(TTL.encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    return ServedStore(path, store, (GRAPH,), (GRAPH,), True, 0.0)
+    return served_store(tmp_path_factory, "small", TTL, GRAPH)
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The base URL of the UI's server, one per test module, stopped at the module's end."""
+    with ui_browser.ui_server(fail=pytest.fail) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (a module wanting one per test overrides this fixture); an error naming
+    the package when /usr/bin/chromedriver is missing."""
+    with ui_browser.chromium() as driver:
+        yield driver

@@ -3,10 +3,11 @@ timeline's and the map's data exactly (import the fixture: ``from .conftest_pict
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
 
 from allegiance.store import ServedStore
+
+from .conftest import served_store
 
 GRAPH = "https://w3id.org/allegiance/graph/instances/pictures-test"
 ID = "https://w3id.org/allegiance/id/"
@@ -75,8 +76,4 @@ ATLAS = [{"id": "792", "name": "Turkey"}, {"id": "840", "name": "United States o
 
 @pytest.fixture(scope="session")
 def geo_store(tmp_path_factory) -> ServedStore:
-    path = tmp_path_factory.mktemp("pictures") / "store"
-    store = ox.Store(str(path))
-    store.load(TTL.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(GRAPH))
-    store.load(TTL.encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    return ServedStore(path, store, (GRAPH,), (GRAPH,), True, 0.0)
+    return served_store(tmp_path_factory, "pictures", TTL, GRAPH)

@@ -1,12 +1,13 @@
 """The interactive network, timeline and map in headless Chromium (Debian's chromium and chromium-driver), used as a
 person would: click a name and land on its page, filter, hover, click a country. Every test also checks that the
 browser logged no SEVERE error and that no request left 127.0.0.1. The real server runs as a subprocess bound to
-127.0.0.1 (the ``server`` fixture of test_browser.py). Skipped only when /usr/bin/chromium is absent."""
+127.0.0.1 (the ``server`` fixture of conftest.py; ``browser``, one Chromium for the module, too). Skipped only when
+/usr/bin/chromium is absent."""
 
 from __future__ import annotations
 
+import functools
 import json
-import tempfile
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
@@ -15,7 +16,7 @@ import pytest
 
 from allegiance.web import pictures
 
-from .test_browser import CHROMEDRIVER, CHROMIUM, server  # noqa: F401  (a fixture)
+from .browser import CHROMIUM, requested_urls, severe, wait
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -26,34 +27,7 @@ if not all(pictures.vendor_installed(p) for p in pictures.VENDOR):
 
 IS = "https://w3id.org/allegiance/id/islamic-state"
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    if not CHROMEDRIVER.exists():
-        pytest.fail("/usr/bin/chromedriver is missing: apt-get install -y chromium-driver")
-    profile = tempfile.mkdtemp(prefix="allegiance-pictures-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={profile}", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-def _wait(driver, condition, seconds=40):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, seconds).until(condition)
+_wait = functools.partial(wait, seconds=40)
 
 
 def _json(url):
@@ -69,13 +43,9 @@ def _open(browser, url, app_id):
 def _assert_clean(browser, base):
     """No SEVERE entry in the browser's console, and every network request went to the test server (the browser's
     own chrome:// pages, and data: URLs, are not the network)."""
-    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
-    assert not severe, severe
-    urls = []
-    for entry in browser.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
+    errors = severe(browser)
+    assert not errors, errors
+    urls = requested_urls(browser)
     assert urls
     strays = [u for u in urls if not u.startswith(("chrome:", "data:", "about:")) and not u.startswith(base + "/")]
     assert not strays, strays
@@ -96,7 +66,7 @@ def _visible_edges(browser):
     return browser.execute_script("return window.allegianceNetwork.cy.edges(':visible').map(e => e.id()).sort()")
 
 
-def test_network_click_a_name_opens_its_page(server, browser):  # noqa: F811
+def test_network_click_a_name_opens_its_page(server, browser):
     from selenium.webdriver.common.by import By
 
     _open(browser, server + "/network", "network-app")
@@ -109,7 +79,7 @@ def test_network_click_a_name_opens_its_page(server, browser):  # noqa: F811
     assert browser.current_url.startswith(server + "/")
 
 
-def test_network_labels_never_overlap_at_the_default_zoom(server, browser):  # noqa: F811
+def test_network_labels_never_overlap_at_the_default_zoom(server, browser):
     from selenium.webdriver.common.by import By
 
     _open(browser, server + "/network", "network-app")
@@ -135,7 +105,7 @@ def test_network_labels_never_overlap_at_the_default_zoom(server, browser):  # n
     _assert_clean(browser, server)
 
 
-def test_network_filters_change_what_is_shown(server, browser):  # noqa: F811
+def test_network_filters_change_what_is_shown(server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -174,7 +144,7 @@ def test_network_filters_change_what_is_shown(server, browser):  # noqa: F811
     _assert_clean(browser, server)
 
 
-def test_timeline_filter_hover_and_click(server, browser):  # noqa: F811
+def test_timeline_filter_hover_and_click(server, browser):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
@@ -210,7 +180,7 @@ def test_timeline_filter_hover_and_click(server, browser):  # noqa: F811
     _assert_clean(browser, server)
 
 
-def test_map_shades_countries_and_lists_claims(server, browser):  # noqa: F811
+def test_map_shades_countries_and_lists_claims(server, browser):
     from selenium.webdriver.common.by import By
 
     data = _json(server + "/map.json")
@@ -234,7 +204,7 @@ def test_map_shades_countries_and_lists_claims(server, browser):  # noqa: F811
     _assert_clean(browser, server)
 
 
-def test_neighbour_widget_draws_and_links(server, browser):  # noqa: F811
+def test_neighbour_widget_draws_and_links(server, browser):
     _open(browser, server + "/network", "network-app")  # a page that loads Cytoscape
     data = _json(server + "/network/neighbours.json?entity=" + quote(IS, safe=""))
     browser.execute_script("""
@@ -258,7 +228,7 @@ def test_neighbour_widget_draws_and_links(server, browser):  # noqa: F811
     _wait(browser, lambda d: d.current_url == server + other["href"])
 
 
-def test_pages_fit_1400_wide(server, browser):  # noqa: F811
+def test_pages_fit_1400_wide(server, browser):
     for path, app in (("/network", "network-app"), ("/timeline", "timeline-app"), ("/map", "map-app")):
         _open(browser, server + path, app)
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 1400, path
