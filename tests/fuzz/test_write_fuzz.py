@@ -114,7 +114,7 @@ def test_updates(writable, client, accepted, update, as_form, ctype):
 @pytest.mark.parametrize("update", ["MOVE <https://example.org/absent-a> TO <https://example.org/absent-b>",
                                     "DROP GRAPH <https://example.org/absent-a>",
                                     "CLEAR GRAPH <https://example.org/absent-a>",
-                                    "CREATE GRAPH <https://w3id.org/allegiance/graph/ontology>"])
+                                    "CREATE GRAPH <https://example.org/twice> ; CREATE GRAPH <https://example.org/twice>"])
 def test_update_of_a_missing_graph_is_a_client_error(writable, client, update):
     """Found by test_updates: 'MOVE <https://example.org/a> TO <https://example.org/b>' answered 500."""
     before = state(client, writable)
