@@ -112,7 +112,7 @@ def api_schema(live):
     return schemathesis.openapi.from_url(live.base + "/openapi.json")
 
 
-schema = schemathesis.pytest.from_fixture("api_schema").exclude(path_regex="^/store/graph/")
+schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @pytest.mark.slow
