@@ -29,7 +29,8 @@ ACCEPTED = (200, 201, 204)
 
 @pytest.fixture(scope="module")
 def writable() -> Iterator[Server]:
-    s = start_server(["--timeout", str(QUERY_TIMEOUT), "--workers", "2", "--max-body", "50000"],
+    s = start_server(["--timeout", str(QUERY_TIMEOUT), "--workers", "2", "--max-body", "50000",
+                      "--allow-service", "none"],
                      env={**os.environ, "ALLEGIANCE_WRITE_TOKEN": TOKEN})
     yield s
     s.stop()
