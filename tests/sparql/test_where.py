@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from allegiance.sparql.canned import load_queries
-from allegiance.sparql.where import query_form, where_brace, with_using, with_values_first
+from allegiance.sparql.where import query_form, uses_service, variables, where_brace, with_using, with_values_first
 from allegiance.web import entity_page, linked_data, source_page
 
 # every text the project sends with substitutions: the canned queries and the linked-data pages' queries
@@ -91,3 +91,10 @@ def test_using_applies_the_dataset():
 def test_using_beside_a_dataset_in_the_text_is_refused(update):
     with pytest.raises(ValueError, match="give only one"):
         with_using(update, ["http://d"], [])
+
+
+def test_variables_and_service_are_read_outside_strings_comments_and_iris():
+    text = 'SELECT ?a $b WHERE { ?a <http://x/?c> "?d SERVICE" . # ?e SERVICE\n BIND(1 AS ?f) }'
+    assert variables(text) == {"a", "b", "f"}
+    assert not uses_service(text)
+    assert uses_service("SELECT * { service <http://x> { ?s ?p ?o } }")

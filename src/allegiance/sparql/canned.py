@@ -24,15 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import yaml
-from rdflib import Literal, URIRef, Variable
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.algebra import traverse
 from rdflib.term import Node
 
 from allegiance.paths import Layout, default_layout
 from allegiance.sparql.jobs import Job, Page, Term
+from allegiance.sparql.where import query_form, uses_service, variables
 
 _PARAM = re.compile(r"^[?$](__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)$")
 _FORM_OF = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
@@ -221,6 +222,29 @@ def _pairs(items: Any) -> dict[str, Any]:
     return merged
 
 
+def _analyse(text: str, path: Path) -> tuple[str, set[str], set[str]]:
+    """The query's form, the variables it uses and (for a SELECT) the ones it projects. The text is the project's
+    own: pyoxigraph checks it by running it on an empty store (in microseconds), except a federated one, which
+    rdflib parses instead, so that loading the queries never calls a SERVICE."""
+    form = query_form(text)
+    if form is None:
+        raise CannedQueryError(f"{path.name}: not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    if uses_service(text):
+        try:
+            prepared = prepareQuery(text)
+        except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing's and its own errors
+            raise CannedQueryError(f"{path.name}: not a SPARQL query: {exc}") from exc
+        # CompValue.get takes no default (its second argument is ``variables``); a SELECT's algebra always has PV
+        projected = {str(v) for v in prepared.algebra.get("PV")} if form == "SELECT" else set()
+    else:
+        try:
+            answer = ox.Store().query(text)
+        except SyntaxError as exc:
+            raise CannedQueryError(f"{path.name}: not a SPARQL query: {exc}") from exc
+        projected = ({v.value for v in answer.variables} if isinstance(answer, ox.QuerySolutions) else set())
+    return form, variables(text), projected
+
+
 def parse_query_file(path: Path) -> CannedQuery:
     path = Path(path)
     name = path.stem
@@ -231,20 +255,7 @@ def parse_query_file(path: Path) -> CannedQuery:
         header = _header(text)
     except yaml.YAMLError as exc:
         raise CannedQueryError(f"{path.name}: bad #+ header: {exc}") from exc
-    try:
-        prepared = prepareQuery(text)
-    except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing's and its own errors
-        raise CannedQueryError(f"{path.name}: not a SPARQL query: {exc}") from exc
-    form = _FORM_OF.get(prepared.algebra.name)
-    if form is None:
-        raise CannedQueryError(f"{path.name}: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-    variables: set[str] = set()
-
-    def collect(node: Any) -> None:
-        if isinstance(node, Variable):
-            variables.add(str(node))
-
-    traverse(prepared.algebra, visitPost=collect)
+    form, variables, projected = _analyse(text, path)
     seen: dict[str, Parameter] = {}
     def first_use(var: str) -> int:
         return min((i for i in (text.find("?" + var), text.find("$" + var)) if i >= 0), default=len(text))
@@ -259,8 +270,6 @@ def parse_query_file(path: Path) -> CannedQuery:
             raise CannedQueryError(f"{path.name}: {exc}") from exc
         seen.setdefault(p.name, p)
     if form == "SELECT":
-        # CompValue.get takes no default (its second argument is ``variables``); a SELECT's algebra always has PV
-        projected = {str(v) for v in prepared.algebra.get("PV")}
         missing = sorted(p.variable for p in seen.values() if p.variable not in projected)
         if missing:
             raise CannedQueryError(f"{path.name}: a SELECT must project its parameters to have them bound "

@@ -103,6 +103,16 @@ def query_form(text: str) -> str | None:
     return None
 
 
+def variables(text: str) -> set[str]:
+    """The names of the variables a text uses (``?x`` and ``$x``, outside comments, strings and IRIs)."""
+    return {m.group()[1:] for m in _TOKENS.finditer(text) if m.lastgroup == "var"}
+
+
+def uses_service(text: str) -> bool:
+    """Whether the text has the keyword SERVICE (outside comments, strings and IRIs)."""
+    return any(m.lastgroup == "word" and m.group().upper() == "SERVICE" for m in _TOKENS.finditer(text))
+
+
 def with_values_first(text: str, block: str) -> str:
     """``text`` with ``block`` (a VALUES block) as the first element of its WHERE group."""
     brace = where_brace(text)
