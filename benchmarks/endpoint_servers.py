@@ -127,8 +127,12 @@ class Server:
 
 
 def process_tree(pid: int) -> list[int]:
-    seen, todo = [], [pid]
-    while todo:
+    """``pid`` and its descendants, read from /proc (bounded: at most 10,000 processes are visited)."""
+    seen: list[int] = []
+    todo = [pid]
+    for _ in range(10_000):
+        if not todo:
+            break
         p = todo.pop()
         if p in seen:
             continue

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from endpoint_servers import process_tree  # benchmarks/ is this script's folder
 
 HOST = "127.0.0.1"  # loopback only, by design
 TOKEN_VARIABLE = "ALLEGIANCE_WRITE_TOKEN"
@@ -143,25 +144,6 @@ class ServerProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)  # anything of the group that outlived the server
         except ProcessLookupError:
             pass
-
-
-def process_tree(pid: int) -> list[int]:
-    seen: list[int] = []
-    todo = [pid]
-    for _ in range(10_000):  # bounded
-        if not todo:
-            break
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.append(p)
-        try:
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as f:
-                    todo.extend(int(x) for x in f.read().split())
-        except OSError:
-            pass
-    return seen
 
 
 def status_kb(pid: int, name: str) -> int:

@@ -26,19 +26,6 @@ HEADROOM_MB = 6  # free space beside the store: less than the import's commit ne
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    from allegiance.store.build import build
-
-    path = tmp_path_factory.mktemp("built") / "store"
-    served = build(path)
-    served.store.flush()
-    checkpoint = path.with_name("checkpoint")
-    served.store.backup(str(checkpoint))
-    del served
-    return checkpoint
-
-
-@pytest.fixture(scope="module")
 def large_file(tmp_path_factory) -> Path:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
